@@ -1,0 +1,55 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install translations db demo scheduler js-test-deps bench clean help
+
+help:
+	@echo "make run    - set up, migrate the SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - the whole suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+run: demo
+	@echo "Rencontres on http://$(HOST):$(PORT) — organizer: organisatrice@rencontres.example / rencontres-demo"
+	SCHEDULER_IN_PROCESS=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+scheduler: db
+	$(FLASK) scheduler
+
+# Mozilla's ical.js, to check our feeds parse as Thunderbird parses them.
+js-test-deps:
+	@if command -v npm >/dev/null 2>&1 && [ -f tests/js/package-lock.json ]; then \
+		[ -d tests/js/node_modules ] || npm ci --prefix tests/js --no-audit --no-fund --silent; \
+	else echo "npm not found: ical.js checks will be skipped"; fi
+
+test: install js-test-deps
+	$(BIN)/pytest
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache

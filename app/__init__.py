@@ -1,0 +1,75 @@
+"""The application factory: extensions, blueprints and commands are registered explicitly."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or config_from_env())
+    app.config.update(overrides)
+    _check_config(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, i18n
+
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    if app.config.get("SCHEDULER_IN_PROCESS") and not app.config.get("TESTING"):
+        from app import jobs
+
+        jobs.start_in_process(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (see README, Configuration).")
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models, sqlite  # noqa: F401  (models registers every table)
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with app.app_context():
+        sqlite.configure(db.engine)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from app.web.auth import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.web.auth import bp as auth_bp
+    from app.web.health import bp as health_bp
+    from app.web.organizer import bp as organizer_bp
+    from app.web.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organizer_bp, url_prefix="/organisation")
+    app.register_blueprint(health_bp)

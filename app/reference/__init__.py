@@ -1,0 +1,1 @@
+"""Reference data of the French school system that the domain relies on."""

@@ -1,0 +1,1 @@
+"""HTTP only: one blueprint per audience. Views parse, call one service, commit, render."""

@@ -1,0 +1,5 @@
+"""Public pages: no account needed."""
+
+from app.web.public.views import bp
+
+__all__ = ["bp"]

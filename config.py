@@ -1,0 +1,79 @@
+"""Configuration read from the environment (a `.env` file is loaded when present)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_sqlite_url() -> str:
+    instance = BASE_DIR / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'rencontres.sqlite3'}"
+
+
+class Config:
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Older keys still accepted for sessions and signed links, so a rotation logs nobody out.
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_sqlite_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    SMTP_URL = os.environ.get("SMTP_URL", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Rencontres IndustriElles <ne-pas-repondre@rencontres.example>")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    DISPLAY_TIMEZONE = "Europe/Paris"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", BASE_URL.startswith("https://"))
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    # Jobs run in the dedicated `flask scheduler` process; `make run` turns this on for dev.
+    SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", False)
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "3"))
+    REMINDER_DAYS = tuple(int(d) for d in os.environ.get("REMINDER_DAYS", "7,1").split(",") if d)
+    INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", True)
+
+
+class TestConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    RATELIMIT_STORAGE_URI = "memory://"
+    BASE_URL = "http://localhost"
+    SMTP_URL = ""
+    SCHEDULER_IN_PROCESS = False
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": Config, "testing": TestConfig}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by RENCONTRES_ENV (development unless told otherwise)."""
+    return CONFIGS[os.environ.get("RENCONTRES_ENV", "development")]

@@ -1,0 +1,5 @@
+"""The one module-level application, for gunicorn (`gunicorn wsgi:app`) and `flask --app wsgi`."""
+
+from app import create_app
+
+app = create_app()
