@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations db demo scheduler js-test-deps bench clean help
+.PHONY: run test install translations db demo scheduler js-test-deps bench clean help migration
 
 help:
 	@echo "make run    - set up, migrate the SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
@@ -53,3 +53,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache
+
+# Until the first production release the schema lives in one initial migration, regenerated
+# from the models on an empty database (never hand-edit it; after release, add revisions).
+migration: install
+	@tmp=$$(mktemp -d); rm -f migrations/versions/*.py; \
+	DATABASE_URL=sqlite:///$$tmp/empty.sqlite3 $(FLASK) db migrate -m "the domain model" >/dev/null && \
+	rm -rf $$tmp && ls migrations/versions/

@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: ef615f4823a5
+Revision ID: f2d0943c5383
 Revises: 
-Create Date: 2026-11-29 04:35:07.463379
+Create Date: 2026-11-29 04:40:11.636115
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'ef615f4823a5'
+revision = 'f2d0943c5383'
 down_revision = None
 branch_labels = None
 depends_on = None
