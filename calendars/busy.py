@@ -210,12 +210,17 @@ def _place_floating_times(calendar: icalendar.Calendar, default: tzinfo) -> None
                         item.dt = tuple(_localize(part, zone) for part in item.dt)
                     else:
                         item.dt = _localize(item.dt, zone)
-        _fix_rrule_until(event, start_zone)
+        start = event.get("DTSTART")
+        _fix_rrule_until(event, start_zone, isinstance(getattr(start, "dt", None), datetime))
         _drop_end_before_start(event)
 
 
-def _fix_rrule_until(event: icalendar.Event, zone: tzinfo) -> None:
-    """A floating UNTIL is wall-clock time like its DTSTART: make it UTC for dateutil."""
+def _fix_rrule_until(event: icalendar.Event, zone: tzinfo, timed: bool) -> None:
+    """Make UNTIL an instant dateutil reads like the producer meant it.
+
+    A floating UNTIL is wall-clock time like its DTSTART. A DATE-valued UNTIL on a timed
+    series (Google writes it) means "until the end of that day" in the event's zone.
+    """
     rules = event.get("RRULE")
     for rule in rules if isinstance(rules, list) else [rules]:
         if rule is None or not hasattr(rule, "get"):
@@ -223,12 +228,15 @@ def _fix_rrule_until(event: icalendar.Event, zone: tzinfo) -> None:
         until = rule.get("UNTIL")
         if not until:
             continue
-        rule["UNTIL"] = [
-            value.replace(tzinfo=zone).astimezone(timezone.utc)
-            if isinstance(value, datetime) and value.tzinfo is None
-            else value
-            for value in until
-        ]
+        fixed: list[object] = []
+        for value in until:
+            if isinstance(value, datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=zone).astimezone(timezone.utc)
+            elif timed and isinstance(value, date) and not isinstance(value, datetime):
+                end_of_day = datetime.combine(value, time(23, 59, 59), tzinfo=zone)
+                value = end_of_day.astimezone(timezone.utc)
+            fixed.append(value)
+        rule["UNTIL"] = fixed
 
 
 def _drop_end_before_start(event: icalendar.Event) -> None:
