@@ -1,0 +1,109 @@
+"""Assignment lifecycle: invite, answer, confirm, step back — and what is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import AssignmentStatus, EventStatus, RoleModelStatus
+from app.services import assignments, audit
+from app.services.errors import Conflict, NotAllowed
+
+
+@pytest.fixture
+def organizer(create_user):
+    return create_user(academies=["paris"])
+
+
+def test_full_cycle_confirms_the_event(db, organizer, create_event, create_assignment):
+    event = create_event(status=EventStatus.SCHEDULED, role_models_min=1, role_models_max=2)
+    a = create_assignment(event=event)
+    assignments.invite(organizer, a)
+    assert a.status == AssignmentStatus.INVITED and a.invited_at and a.link_version == 2
+    assignments.accept(a)
+    assert a.status == AssignmentStatus.ACCEPTED and a.responded_at
+    assignments.confirm(organizer, a)
+    assert a.status == AssignmentStatus.CONFIRMED and event.status == EventStatus.CONFIRMED
+    actions = [e.action for e in audit.trail(a)]
+    assert actions == ["assignment.invited", "assignment.accepted", "assignment.confirmed"]
+    assert [e.action for e in audit.trail(event)] == ["event.confirmed"]
+
+
+def test_propose_is_idempotent(db, create_event, create_role_model):
+    event, rm = create_event(), create_role_model()
+    assert assignments.propose(event, rm, score=0.9) is not None
+    assert assignments.propose(event, rm, score=0.9) is None
+
+
+def test_cannot_invite_to_a_draft_or_cancelled_event(db, organizer, create_event, create_assignment):
+    with pytest.raises(Conflict):
+        assignments.invite(organizer, create_assignment(event=create_event(status=EventStatus.DRAFT)))
+    with pytest.raises(Conflict):
+        assignments.invite(organizer, create_assignment(event=create_event(status=EventStatus.CANCELLED)))
+
+
+def test_cannot_invite_a_paused_role_model(db, organizer, create_assignment, create_role_model):
+    a = create_assignment(role_model=create_role_model(status=RoleModelStatus.PAUSED))
+    with pytest.raises(Conflict):
+        assignments.invite(organizer, a)
+
+
+def test_organizer_outside_scope_cannot_invite(db, create_user, create_assignment):
+    lyon = create_user(academies=["lyon"])
+    with pytest.raises(NotAllowed):
+        assignments.invite(lyon, create_assignment())
+
+
+def test_accepting_a_full_event_is_refused(db, create_event, create_assignment):
+    event = create_event(role_models_max=1)
+    create_assignment(event=event, status=AssignmentStatus.CONFIRMED)
+    late = create_assignment(event=event, status=AssignmentStatus.INVITED)
+    with pytest.raises(Conflict) as excinfo:
+        assignments.accept(late)
+    assert excinfo.value.code == "event_full"
+
+
+def test_answering_twice_is_refused(db, create_assignment):
+    a = create_assignment(status=AssignmentStatus.INVITED)
+    assignments.decline(a, reason="Pas disponible")
+    with pytest.raises(Conflict):
+        assignments.accept(a)
+    with pytest.raises(Conflict):
+        assignments.decline(a)
+
+
+def test_confirm_needs_an_acceptance(db, organizer, create_assignment):
+    with pytest.raises(Conflict):
+        assignments.confirm(organizer, create_assignment(status=AssignmentStatus.INVITED))
+
+
+def test_late_withdrawal_counts_and_unconfirms_the_event(db, create_event, create_assignment):
+    event = create_event(status=EventStatus.CONFIRMED, role_models_min=1)
+    a = create_assignment(event=event, status=AssignmentStatus.CONFIRMED)
+    assignments.withdraw(a, reason="Malade", now=event.start_at - timedelta(hours=20))
+    assert a.status == AssignmentStatus.WITHDRAWN
+    assert a.role_model.late_cancellations == 1
+    assert event.status == EventStatus.SCHEDULED
+
+
+def test_early_withdrawal_does_not_count(db, create_event, create_assignment):
+    event = create_event()
+    a = create_assignment(event=event, status=AssignmentStatus.ACCEPTED)
+    assignments.withdraw(a, now=event.start_at - timedelta(days=20))
+    assert a.role_model.late_cancellations == 0
+
+
+def test_organizer_cancels_a_participation(db, organizer, create_assignment):
+    a = create_assignment(status=AssignmentStatus.INVITED)
+    assignments.cancel(organizer, a, reason="Remplacée")
+    assert a.status == AssignmentStatus.CANCELLED and a.reason == "Remplacée"
+
+
+def test_expire_unanswered_once(db, create_assignment):
+    now = datetime(2027, 2, 1, tzinfo=UTC)
+    stale = create_assignment(status=AssignmentStatus.INVITED, invited_at=now - timedelta(days=8))
+    fresh = create_assignment(status=AssignmentStatus.INVITED, invited_at=now - timedelta(days=2))
+    assert assignments.expire_unanswered(now=now, after_days=7) == 1
+    assert stale.status == AssignmentStatus.EXPIRED and fresh.status == AssignmentStatus.INVITED
+    assert assignments.expire_unanswered(now=now, after_days=7) == 0

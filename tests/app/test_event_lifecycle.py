@@ -1,0 +1,145 @@
+"""Event lifecycle services: each transition, its audit entry, and what is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import AssignmentStatus, EventStatus, EventType, IllegalTransition, RequestStatus
+from app.services import assignments, audit, events
+from app.services.errors import Conflict, Invalid, NotAllowed
+
+START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
+
+
+def _data(**kw) -> events.EventData:
+    kw.setdefault("type", EventType.SCHOOL_VISIT)
+    kw.setdefault("title", "Intervention en 4e")
+    kw.setdefault("start_at", START)
+    kw.setdefault("end_at", START + timedelta(hours=2))
+    kw.setdefault("departement", "75")
+    return events.EventData(**kw)
+
+
+@pytest.fixture
+def organizer(create_user):
+    return create_user(academies=["paris"])
+
+
+def test_create_event_in_scope(db, organizer):
+    event = events.create_event(organizer, _data())
+    assert event.academie == "paris" and event.status == EventStatus.DRAFT
+    assert event.uid.endswith("@rencontres.industrielles.fr")
+    assert [e.action for e in audit.trail(event)] == ["event.created"]
+
+
+def test_create_event_outside_scope_is_refused(db, organizer):
+    with pytest.raises(NotAllowed):
+        events.create_event(organizer, _data(departement="69"))
+
+
+def test_create_event_field_errors(db, organizer):
+    with pytest.raises(Invalid) as excinfo:
+        events.create_event(organizer, _data(end_at=START, departement="00", title=" ", role_models_min=3,
+                                             role_models_max=2))
+    assert set(excinfo.value.fields) == {"end_at", "departement", "title", "role_models_max"}
+
+
+def test_schedule_request_creates_the_event_and_moves_the_request(db, organizer, create_request):
+    request, _ = create_request()
+    event = events.schedule_request(organizer, request, _data())
+    assert event.status == EventStatus.SCHEDULED
+    assert request.status == RequestStatus.SCHEDULED
+    assert event.schools[0].school == request.school and event.schools[0].headcount == request.headcount
+    assert "request.scheduled" in [e.action for e in audit.trail(request)]
+
+
+def test_a_declined_request_cannot_be_scheduled(db, organizer, create_request):
+    request, _ = create_request(status=RequestStatus.DECLINED)
+    with pytest.raises(Conflict):
+        events.schedule_request(organizer, request, _data())
+
+
+def test_reschedule_bumps_sequence_and_audits(db, organizer, create_event):
+    event = create_event(sequence=2)
+    events.reschedule_event(organizer, event, start_at=START + timedelta(days=1), end_at=START + timedelta(days=1, hours=2))
+    assert event.sequence == 3
+    assert event.start_at == START + timedelta(days=1)
+    entry = audit.trail(event)[-1]
+    assert entry.action == "event.updated" and "start_at" in entry.details["fields"]
+
+
+def test_an_unchanged_edit_does_not_bump_sequence(db, organizer, create_event):
+    event = create_event(sequence=1)
+    events.reschedule_event(organizer, event, start_at=event.start_at, end_at=event.end_at)
+    assert event.sequence == 1
+
+
+def test_cancel_event_cancels_assignments_and_returns_the_request_to_review(
+    db, organizer, create_event, create_request, create_assignment
+):
+    request, _ = create_request(status=RequestStatus.SCHEDULED)
+    event = create_event(visit_request=request, sequence=1)
+    invited = create_assignment(event=event, status=AssignmentStatus.INVITED)
+    declined = create_assignment(event=event, status=AssignmentStatus.DECLINED)
+    events.cancel_event(organizer, event, reason="Grève")
+    assert event.status == EventStatus.CANCELLED and event.sequence == 2 and event.cancelled_at
+    assert invited.status == AssignmentStatus.CANCELLED
+    assert declined.status == AssignmentStatus.DECLINED
+    assert request.status == RequestStatus.IN_REVIEW
+
+
+def test_cancel_by_the_school_withdraws_the_request(db, create_event, create_request):
+    request, _ = create_request(status=RequestStatus.SCHEDULED)
+    event = create_event(visit_request=request)
+    events.cancel_event("school", event, reason="Sortie scolaire le même jour", by_school=True)
+    assert request.status == RequestStatus.WITHDRAWN
+
+
+def test_cancel_needs_a_reason_and_an_open_event(db, organizer, create_event):
+    with pytest.raises(Invalid):
+        events.cancel_event(organizer, create_event(), reason="  ")
+    with pytest.raises(Conflict):
+        events.cancel_event(organizer, create_event(status=EventStatus.COMPLETED), reason="x")
+
+
+def test_a_cancelled_event_cannot_be_moved(db, organizer, create_event):
+    event = create_event(status=EventStatus.CANCELLED)
+    with pytest.raises(Conflict):
+        events.reschedule_event(organizer, event, start_at=START, end_at=START + timedelta(hours=3))
+
+
+def test_publish_a_draft(db, organizer, create_event):
+    event = create_event(status=EventStatus.DRAFT)
+    events.publish_event(organizer, event)
+    assert event.status == EventStatus.SCHEDULED
+    with pytest.raises(Conflict):
+        events.publish_event(organizer, event)
+
+
+def test_complete_past_events_is_idempotent(db, create_event, create_request):
+    request, _ = create_request(status=RequestStatus.SCHEDULED)
+    past = create_event(status=EventStatus.CONFIRMED, visit_request=request,
+                        start_at=datetime(2026, 1, 5, 9, tzinfo=UTC), end_at=datetime(2026, 1, 5, 11, tzinfo=UTC))
+    future = create_event(status=EventStatus.CONFIRMED)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    assert events.complete_past_events(now=now) == 1
+    assert past.status == EventStatus.COMPLETED and request.status == RequestStatus.COMPLETED
+    assert future.status == EventStatus.CONFIRMED
+    assert events.complete_past_events(now=now) == 0
+
+
+def test_models_refuse_illegal_transitions_even_outside_services(db, create_event):
+    event = create_event(status=EventStatus.COMPLETED)
+    with pytest.raises(IllegalTransition):
+        event.status = EventStatus.SCHEDULED
+
+
+def test_public_events_listing(db, create_event):
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    shown = create_event(is_public=True, status=EventStatus.CONFIRMED)
+    create_event(is_public=False, status=EventStatus.CONFIRMED)
+    create_event(is_public=True, status=EventStatus.CANCELLED)
+    create_event(is_public=True, status=EventStatus.DRAFT)
+    assert events.upcoming_public_events(now=now) == [shown]
