@@ -48,6 +48,7 @@ MAX_COMPONENTS = 50_000
 
 _MARGIN = timedelta(days=1)  # all-day and floating events are placed after expansion
 _START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*BEGIN:VCALENDAR", re.IGNORECASE)
+_END = re.compile(rb"END:VCALENDAR[\s\x00]*\Z", re.IGNORECASE)
 
 
 def busy_intervals(
@@ -101,7 +102,10 @@ def busy_intervals(
     zone = as_tzinfo(default_tz)
     calendar = _parse(ics_bytes, max_bytes=max_bytes, max_components=max_components)
     calendar = _apply_x_wr_timezone(calendar)
-    _place_floating_times(calendar, zone)
+    try:
+        _place_floating_times(calendar, zone)
+    except Exception as error:  # broken properties raise on access in icalendar 7
+        raise InvalidCalendar(f"cannot read the calendar's times: {error}") from error
     owners = _owner_addresses(calendar, owner_emails)
     try:
         occurrences = occurrences_between(
@@ -118,10 +122,13 @@ def busy_intervals(
     low, high = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     spans: list[tuple[datetime, datetime]] = []
     for occurrence in occurrences:
-        if not _is_busy(source_component(occurrence), owners):
-            continue
-        begin = _to_utc(occurrence.start, zone)
-        finish = _to_utc(occurrence.end, zone)
+        try:
+            if not _is_busy(source_component(occurrence), owners):
+                continue
+            begin = _to_utc(occurrence.start, zone)
+            finish = _to_utc(occurrence.end, zone)
+        except Exception as error:  # broken ATTENDEE or STATUS values, odd time types
+            raise InvalidCalendar(f"cannot read an event: {error}") from error
         begin, finish = max(begin, low), min(finish, high)
         if begin < finish:
             spans.append((begin, finish))
@@ -136,6 +143,8 @@ def _parse(ics_bytes: bytes, *, max_bytes: int, max_components: int) -> icalenda
         raise CalendarTooLarge(f"calendar is {len(data)} bytes, more than {max_bytes}")
     if not _START.match(data[:1024]):
         raise InvalidCalendar("not an iCalendar stream: it does not start with BEGIN:VCALENDAR")
+    if not _END.search(data[-256:]):
+        raise InvalidCalendar("the calendar is truncated: it does not end with END:VCALENDAR")
     components = data.count(b"BEGIN:") + data.count(b"begin:")
     if components > max_components:
         raise CalendarTooLarge(f"calendar has {components} components, more than {max_components}")
