@@ -23,13 +23,13 @@ from app.models.role_model import (
 )
 from app.models.school import ContactRole, EducationPriority, HolidayZone, School, SchoolContact, SchoolKind
 from app.models.states import IllegalTransition
-from app.models.system import SchedulerLease, Setting
+from app.models.system import DataVersion, SchedulerLease, Setting
 from app.models.user import ApiToken, OrganizerScope, User, UserRole
 from app.models.visit_request import Delivery, RequestStatus, RequestWindow, TimeOfDay, VisitRequest
 
 __all__ = [
     "ENGAGED_STATUSES", "ApiToken", "Assignment", "AssignmentStatus", "AuditEntry",
-    "AvailabilityException", "AvailabilityWindow", "BusyInterval", "ContactRole", "Delivery",
+    "AvailabilityException", "AvailabilityWindow", "BusyInterval", "ContactRole", "DataVersion", "Delivery",
     "EducationPriority", "EmailStatus", "Event", "EventFeedback", "EventSchool", "EventStatus",
     "EventType", "ExternalCalendar", "FeedKind", "FeedToken", "FeedbackRespondent", "HolidayZone",
     "IllegalTransition", "JobFamily", "OrganizerScope", "OutboxEmail", "RequestStatus",
