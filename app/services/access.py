@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import Event, User
+from app.models import Event, RoleModel, User
+from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
 from app.services import scope
 from app.services.errors import NotAllowed
 
@@ -16,3 +17,12 @@ def require_organizer_of(actor: User | None, academie: str) -> None:
 
 def require_event_organizer(actor: User | None, event: Event) -> None:
     require_organizer_of(actor, event.academie)
+
+
+def require_role_model_organizer(actor: User | None, role_model: RoleModel) -> None:
+    """An organizer acts on a role model who covers at least one département of their scope."""
+    if actor is None or not actor.is_organizer:
+        raise NotAllowed(_l("Cette action est réservée aux organisateurs."))
+    academies = {ACADEMIE_BY_DEPARTEMENT[d].code for d in role_model.departement_codes if d in ACADEMIE_BY_DEPARTEMENT}
+    if actor.academies is not None and not academies & actor.academies:
+        raise NotAllowed(_l("Cette personne n'intervient pas dans votre périmètre."))
