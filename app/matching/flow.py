@@ -19,7 +19,7 @@ relaxation: its optimum bounds the true optimum, and equals it when no conflict 
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from .costs import rm_month_of_arcs
 from .problem import FAMILIES, Problem, Weights
@@ -91,13 +91,11 @@ def solve_flow(problem: Problem, weights: Weights, costs: np.ndarray, cliques: n
     add(ef_node[arc_ef], head, np.ones(n_arcs), costs)
 
     seats_bound = int(min(events.role_models_max.sum(), n_arcs))
-    path_cost = int(costs.max()) + weights.family_mix * int(events.role_models_max.max()) + weights.spread * int(
-        problem.role_models.month_cap.max()
-    )
-    bonus = 1 + seats_bound * max(path_cost, 1)
-    extra = events.role_models_max - np.minimum(events.role_models_min, events.role_models_max)
-    add(np.full(n_events, source), first_event + np.arange(n_events), np.minimum(events.role_models_min, events.role_models_max), np.zeros(n_events))
-    add(np.full(n_events, source), first_event + np.arange(n_events), extra, np.full(n_events, bonus))
+    bonus = _minimum_bonus(problem, weights, costs, tails, heads, caps, first_event, seats_bound)
+    floor = np.minimum(events.role_models_min, events.role_models_max)
+    add(np.full(n_events, source), first_event + np.arange(n_events), floor, np.zeros(n_events))
+    add(np.full(n_events, source), first_event + np.arange(n_events), events.role_models_max - floor,
+        np.full(n_events, bonus))
 
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
@@ -110,3 +108,25 @@ def solve_flow(problem: Problem, weights: Weights, costs: np.ndarray, cliques: n
         raise FlowError(f"min cost flow status {status}")
     used = flow.flows(np.arange(first_candidate_arc, first_candidate_arc + n_arcs))
     return np.flatnonzero(used > 0)
+
+
+def _minimum_bonus(problem, weights, costs, tails, heads, caps, first_event, seats_bound) -> int:
+    """The cost B put on seats above an event's minimum, or 0 when it cannot matter.
+
+    When a maximum flow fills every seat of every event, so does every maximum flow, and all
+    minimums are met whatever the costs: B = 0 then keeps the cost range (and solve time) small.
+    """
+    events = problem.events
+    n_events = len(events)
+    check = max_flow.SimpleMaxFlow()
+    check.add_arcs_with_capacity(
+        np.concatenate(tails + [np.zeros(n_events, np.int64)]),
+        np.concatenate(heads + [first_event + np.arange(n_events)]),
+        np.concatenate(caps + [events.role_models_max]),
+    )
+    if check.solve(0, 1) == check.OPTIMAL and check.optimal_flow() == int(events.role_models_max.sum()):
+        return 0
+    path_cost = int(costs.max()) + weights.family_mix * int(events.role_models_max.max()) + weights.spread * int(
+        problem.role_models.month_cap.max()
+    )
+    return 1 + seats_bound * max(path_cost, 1)
