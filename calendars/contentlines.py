@@ -12,6 +12,8 @@ folded at 75 octets without ever splitting a UTF-8 character, and end in CRLF.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 
@@ -28,6 +30,8 @@ __all__ = [
 ]
 
 _LINE_LIMIT = 75
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")  # CTL except TAB (RFC 5545 3.1)
+_NEEDS_ESCAPE = re.compile("[\\\\;,\x00-\x08\x0a-\x1f\x7f]")
 
 
 def escape_text(value: str) -> str:
@@ -39,10 +43,12 @@ def escape_text(value: str) -> str:
     >>> escape_text('a\\\\b; c, d\\r\\ne')
     'a\\\\\\\\b\\\\; c\\\\, d\\\\ne'
     """
+    if not _NEEDS_ESCAPE.search(value):
+        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     value = value.replace("\n", "\\n")
-    return "".join(char for char in value if char >= " " or char == "\t")
+    return _CONTROL.sub("", value)
 
 
 def param_value(value: str) -> str:
@@ -55,8 +61,7 @@ def param_value(value: str) -> str:
     >>> param_value("Claire")
     'Claire'
     """
-    value = "".join(char for char in value if char >= " " and char != "\x7f")
-    value = value.replace('"', "'")
+    value = _CONTROL.sub("", value.replace("\t", " ")).replace('"', "'")
     if any(char in value for char in ":;,"):
         return f'"{value}"'
     return value
@@ -106,7 +111,11 @@ def serialize(lines: Iterable[str]) -> bytes:
     >>> serialize(["BEGIN:VCALENDAR", "END:VCALENDAR"])
     b'BEGIN:VCALENDAR\\r\\nEND:VCALENDAR\\r\\n'
     """
-    return b"".join(fold(line.encode("utf-8")) + b"\r\n" for line in lines)
+    encoded = [line.encode("utf-8") for line in lines]
+    if not encoded:
+        return b""
+    folded = [fold(line) if len(line) > _LINE_LIMIT else line for line in encoded]
+    return b"\r\n".join(folded) + b"\r\n"
 
 
 def format_utc(value: datetime) -> str:
@@ -116,7 +125,11 @@ def format_utc(value: datetime) -> str:
     >>> format_utc(datetime(2026, 7, 1, 10, tzinfo=ZoneInfo("Europe/Paris")))
     '20260701T080000Z'
     """
-    return value.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    value = value.astimezone(timezone.utc)
+    return (
+        f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
+    )
 
 
 def format_local(value: datetime) -> str:
@@ -125,7 +138,10 @@ def format_local(value: datetime) -> str:
     >>> format_local(datetime(2026, 7, 1, 10, 30))
     '20260701T103000'
     """
-    return value.strftime("%Y%m%dT%H%M%S")
+    return (
+        f"{value.year:04d}{value.month:02d}{value.day:02d}"
+        f"T{value.hour:02d}{value.minute:02d}{value.second:02d}"
+    )
 
 
 def format_date(value: date) -> str:
@@ -134,9 +150,10 @@ def format_date(value: date) -> str:
     >>> format_date(date(2026, 3, 12))
     '20260312'
     """
-    return value.strftime("%Y%m%d")
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
+@functools.lru_cache(maxsize=256)
 def format_duration(value: timedelta) -> str:
     """A DURATION value (:rfc:`5545#section-3.3.6`), negative values with ``-``.
 
