@@ -347,3 +347,20 @@ def test_silent_server_hits_the_read_timeout(drip):
     server = drip(b"", pause=0.0)
     with pytest.raises(FetchTimeout):
         fetch_calendar(f"http://127.0.0.1:{server.port}/", read_timeout=0.3, **LOCAL)
+
+
+def test_https_goes_through_the_same_address_checks_and_fails_cleanly_on_tls_errors(httpserver,
+                                                                                    monkeypatch):
+    httpserver.expect_request("/cal.ics").respond_with_data(CALENDAR)
+    https_url = httpserver.url_for("/cal.ics").replace("http://", "https://")
+    with pytest.raises(ForbiddenAddress):
+        fetch_calendar(https_url)
+    with pytest.raises(ConnectionFailed, match="TLS|SSL|certificate|secure"):
+        fetch_calendar(https_url, **LOCAL)  # the local server speaks plain HTTP
+
+    def resolve(host, port):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.9.8.7", port))]
+
+    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    with pytest.raises(ForbiddenAddress):
+        fetch_calendar("webcal://calendar.example.test/feed.ics", **LOCAL)
