@@ -47,3 +47,50 @@ ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Active / actif
 def label(mapping: dict, value) -> str:
     key = getattr(value, "value", value)
     return str(mapping.get(key, key))
+
+# The organizer UI's audit trail, matching explanations and outbox.
+AUDIT_ACTIONS = {
+    "event.created": _l("Événement créé"),
+    "event.scheduled": _l("Événement programmé"),
+    "event.updated": _l("Événement modifié"),
+    "event.confirmed": _l("Événement confirmé"),
+    "event.short_of_role_models": _l("Il manque des intervenant·es"),
+    "event.cancelled": _l("Événement annulé"),
+    "event.completed": _l("Événement terminé"),
+    "event.school_added": _l("Établissement ajouté"),
+    "event.school_removed": _l("Établissement retiré"),
+    "request.submitted": _l("Demande reçue"),
+    "request.in_review": _l("Demande prise en charge"),
+    "request.scheduled": _l("Créneau confirmé"),
+    "request.declined": _l("Demande déclinée"),
+    "request.withdrawn": _l("Demande retirée par l'établissement"),
+    "request.back_to_review": _l("Demande remise à l'étude"),
+    "request.completed": _l("Demande réalisée"),
+    "assignment.proposed": _l("Proposé·e"),
+    "assignment.invited": _l("Invité·e"),
+    "assignment.accepted": _l("A accepté"),
+    "assignment.declined": _l("A décliné"),
+    "assignment.confirmed": _l("Participation confirmée"),
+    "assignment.withdrawn": _l("S'est retiré·e"),
+    "assignment.cancelled": _l("Participation retirée"),
+    "assignment.expired": _l("Invitation expirée"),
+    "role_model.approved": _l("Candidature validée"),
+    "role_model.paused": _l("Mise en pause"),
+    "role_model.resumed": _l("Reprise"),
+}
+EMAIL_STATUSES = {"pending": _l("En attente"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
+                  "failed": _l("Échec")}
+MATCH_REASONS = {
+    "topic": _l("Thèmes en phase avec la demande"),
+    "region": _l("Même région"),
+    "nearby": _l("À proximité"),
+    "language": _l("Parle la langue demandée"),
+    "light_load": _l("Peu sollicité·e récemment"),
+    "reliable": _l("Fiable (pas d'annulation tardive)"),
+    "family_mix": _l("Apporte un autre type de métier"),
+}
+MATCH_TERMS = {
+    "topic": _l("Thèmes"), "region": _l("Région"), "distance": _l("Distance"), "language": _l("Langue"),
+    "load": _l("Sollicitations récentes"), "reliability": _l("Fiabilité"), "family_mix": _l("Diversité des métiers"),
+    "spread": _l("Répartition dans le mois"),
+}

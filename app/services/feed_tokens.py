@@ -55,3 +55,12 @@ def resolve(kind: FeedKind, token: str) -> FeedToken | None:
             FeedToken.token_hash == hash_token(token), FeedToken.kind == kind, FeedToken.revoked_at.is_(None)
         )
     )
+
+
+def current(kind: FeedKind, *, user: User | None = None, school: School | None = None) -> FeedToken | None:
+    """The owner's live token row (its secret is not kept: only when it was made)."""
+    owner = FeedToken.school_id == school.id if kind == FeedKind.SCHOOL else FeedToken.user_id == user.id
+    return db.session.scalar(
+        select(FeedToken).where(FeedToken.kind == kind, owner, FeedToken.revoked_at.is_(None))
+        .order_by(FeedToken.created_at.desc()).limit(1)
+    )

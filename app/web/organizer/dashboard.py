@@ -1,0 +1,13 @@
+from flask import current_app, render_template
+from flask_login import current_user
+
+from app.services import dashboard as dashboard_service
+from app.web.organizer.views import bp
+
+
+@bp.get("/")
+def dashboard():
+    board = dashboard_service.needs_attention(
+        current_user, stale_after_days=current_app.config.get("STALE_INVITATION_DAYS", 3)
+    )
+    return render_template("organizer/dashboard.html", board=board)

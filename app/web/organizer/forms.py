@@ -1,0 +1,140 @@
+"""Forms of the organizer pages, and how domain errors land next to their fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app import labels
+from app.models import EventType
+from app.reference.academies import ACADEMIES
+from app.services.errors import DomainError
+from app.services.events import EventData
+
+TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def type_choices(types=tuple(EventType)):
+    return [(t.value, labels.EVENT_TYPES[t.value]) for t in types]
+
+
+class EventForm(FlaskForm):
+    type = SelectField(_l("Format"), choices=type_choices())
+    title = StringField(_l("Titre"), filters=[_strip], validators=[DataRequired(_l("Indiquez un titre.")), Length(max=200)])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
+    end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
+    timezone = SelectField(_l("Fuseau horaire"), choices=[(z, z) for z in TIMEZONES], default="Europe/Paris")
+    departement = StringField(_l("Département"), filters=[_strip], validators=[DataRequired(_l("Indiquez le département.")), Length(max=3)])
+    venue = StringField(_l("Lieu"), filters=[_strip], validators=[Length(max=200)])
+    address = StringField(_l("Adresse"), filters=[_strip], validators=[Length(max=300)])
+    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=120)])
+    is_online = BooleanField(_l("En ligne"))
+    online_url = URLField(_l("Lien de la réunion en ligne"), filters=[_strip], validators=[Optional(), Length(max=500)])
+    role_models_min = IntegerField(_l("Intervenant·es : minimum"), default=1,
+                                   validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(0, 20, _l("Entre 0 et 20."))])
+    role_models_max = IntegerField(_l("Intervenant·es : maximum"), default=1,
+                                   validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 20, _l("Entre 1 et 20."))])
+    capacity = IntegerField(_l("Capacité (places)"), validators=[Optional(), NumberRange(1, 100000, _l("La capacité doit être positive."))])
+    is_public = BooleanField(_l("Événement public (annoncé sur le site et le calendrier public)"))
+    topics = StringField(_l("Thèmes (séparés par des virgules)"), filters=[_strip], validators=[Length(max=500)])
+    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=5000)])
+
+    # Domain error keys that name something else than a field of this form.
+    ALIASES = {"start_at": "start_time", "end_at": "end_time"}
+
+    def to_data(self) -> EventData:
+        zone = ZoneInfo(self.timezone.data)
+        start = datetime.combine(self.day.data, self.start_time.data, zone).astimezone(UTC)
+        end = datetime.combine(self.day.data, self.end_time.data, zone).astimezone(UTC)
+        return EventData(
+            type=EventType(self.type.data), title=self.title.data, start_at=start, end_at=end,
+            departement=self.departement.data.upper(), timezone=self.timezone.data, description=self.description.data or "",
+            venue=self.venue.data or "", address=self.address.data or "", commune=self.commune.data or "",
+            is_online=self.is_online.data, online_url=self.online_url.data or None, capacity=self.capacity.data,
+            role_models_min=self.role_models_min.data, role_models_max=self.role_models_max.data,
+            is_public=self.is_public.data, topics=[t.strip() for t in (self.topics.data or "").split(",") if t.strip()],
+        )
+
+    def fill_from(self, event) -> None:
+        zone = ZoneInfo(event.timezone)
+        start, end = event.start_at.astimezone(zone), event.end_at.astimezone(zone)
+        for name in ("title", "timezone", "departement", "venue", "address", "commune", "is_online", "online_url",
+                     "role_models_min", "role_models_max", "capacity", "is_public", "description"):
+            getattr(self, name).data = getattr(event, name)
+        self.type.data = event.type.value
+        self.day.data, self.start_time.data, self.end_time.data = start.date(), start.time(), end.time()
+        self.topics.data = ", ".join(event.topics or [])
+
+
+class RescheduleForm(FlaskForm):
+    day = DateField(_l("Nouvelle date"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
+    end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
+    ALIASES = {"start_at": "start_time", "end_at": "end_time"}
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Raison"), filters=[_strip], validators=[DataRequired(_l("Indiquez une raison.")), Length(max=2000)])
+
+
+class SchoolForm(FlaskForm):
+    uai = StringField(_l("UAI de l'établissement"), filters=[_strip], validators=[DataRequired(_l("Indiquez le numéro UAI.")), Length(max=8)])
+    class_level = StringField(_l("Classe ou niveau"), filters=[_strip], validators=[Length(max=40)])
+    headcount = IntegerField(_l("Effectif"), validators=[Optional(), NumberRange(1, 1000, _l("Entre 1 et 1000."))])
+    girls_count = IntegerField(_l("Dont filles"), validators=[Optional(), NumberRange(0, 1000, _l("Entre 0 et 1000."))])
+
+
+class PeriodForm(FlaskForm):
+    """A period (GET, no CSRF): exports and the period planning screen."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("Du"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    end = DateField(_l("Au"), validators=[InputRequired(_l("Indiquez une date valide."))])
+
+    def validate_end(self, field):
+        from wtforms.validators import ValidationError
+
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(_l("La fin doit être après le début."))
+        if self.start.data and field.data and (field.data - self.start.data).days > 366:
+            raise ValidationError(_l("Une période couvre au plus un an."))
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection, plus the ids it acts on."""
+
+    ids = HiddenField()
+
+
+def apply_errors(form: FlaskForm, error: DomainError) -> bool:
+    """Put a domain error's field messages next to the form's fields; True when any landed."""
+    aliases = getattr(form, "ALIASES", {})
+    landed = False
+    for name, message in error.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), str(message)]
+            landed = True
+    return landed

@@ -1,0 +1,143 @@
+"""Pairing on an event (invite, confirm, remove, replace, add by hand) and the period review
+that sends a batch of matching's proposals out at once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.services import assignments, event_desk, pairing
+from app.web.organizer.forms import ActionForm, PeriodForm, ReasonForm
+from app.web.organizer.views import bp, run
+
+
+def _ids() -> list[int]:
+    return [int(v) for v in request.form.getlist("assignment") if v.isdigit()][:500]
+
+
+def _report(result: pairing.BatchResult, done_message) -> None:
+    if result.done:
+        flash(done_message(len(result.done)), "success")
+    for assignment, message in result.refused:
+        flash(f"{assignment.role_model.display_name} : {message}", "error")
+    if not result.done and not result.refused:
+        flash(_("Cochez au moins une personne."), "error")
+
+
+def _invited(n: int) -> str:
+    return ngettext("%(num)d invitation envoyée.", "%(num)d invitations envoyées.", n)
+
+
+def _confirmed(n: int) -> str:
+    return ngettext("%(num)d participation confirmée.", "%(num)d participations confirmées.", n)
+
+
+def _back(event_id: int):
+    return redirect(url_for(".event_detail", event_id=event_id) + "#intervenants")
+
+
+@bp.post("/evenements/<int:event_id>/intervenants/inviter")
+def pairing_invite(event_id: int):
+    event = event_desk.get_event(current_user, event_id)
+    if ActionForm().validate_on_submit():
+        result, error = run(pairing.invite_many, current_user, _ids(), event=event)
+        if error:
+            flash(str(error.message), "error")
+        else:
+            _report(result, _invited)
+    return _back(event_id)
+
+
+@bp.post("/evenements/<int:event_id>/intervenants/confirmer")
+def pairing_confirm_all(event_id: int):
+    event = event_desk.get_event(current_user, event_id)
+    if ActionForm().validate_on_submit():
+        result, error = run(pairing.confirm_accepted, current_user, event)
+        if error:
+            flash(str(error.message), "error")
+        else:
+            _report(result, _confirmed)
+    return _back(event_id)
+
+
+@bp.post("/evenements/<int:event_id>/intervenants/ajouter")
+def pairing_add(event_id: int):
+    event = event_desk.get_event(current_user, event_id)
+    role_model_id = request.form.get("role_model", "")
+    if ActionForm().validate_on_submit() and role_model_id.isdigit():
+        _, error = run(pairing.add_by_hand, current_user, event, int(role_model_id))
+        flash(str(error.message) if error else _("Personne ajoutée aux propositions : invitez-la quand vous voulez."),
+              "error" if error else "success")
+    return _back(event_id)
+
+
+@bp.post("/participations/<int:assignment_id>/confirmer")
+def assignment_confirm(assignment_id: int):
+    assignment = pairing.get_assignment(current_user, assignment_id)
+    if ActionForm().validate_on_submit():
+        _, error = run(assignments.confirm, current_user, assignment)
+        flash(str(error.message) if error else _("Participation confirmée."), "error" if error else "success")
+    return _back(assignment.event_id)
+
+
+@bp.post("/participations/<int:assignment_id>/retirer")
+def assignment_cancel(assignment_id: int):
+    assignment = pairing.get_assignment(current_user, assignment_id)
+    event_id = assignment.event_id
+    form = ReasonForm(prefix=f"remove{assignment_id}")
+    if form.validate_on_submit():
+        _, error = run(assignments.cancel, current_user, assignment, reason=form.reason.data)
+        flash(str(error.message) if error else _("Participation retirée."), "error" if error else "success")
+    else:
+        flash(_("Indiquez la raison du retrait."), "error")
+    return _back(event_id)
+
+
+@bp.post("/participations/<int:assignment_id>/remplacer")
+def assignment_replace(assignment_id: int):
+    assignment = pairing.get_assignment(current_user, assignment_id)
+    event_id = assignment.event_id
+    replacement_id = request.form.get("replacement", "")
+    if ActionForm().validate_on_submit() and replacement_id.isdigit():
+        replacement = pairing.get_assignment(current_user, int(replacement_id))
+        _, error = run(pairing.replace, current_user, assignment, replacement)
+        flash(str(error.message) if error else _("Remplacement fait : la nouvelle personne est invitée."),
+              "error" if error else "success")
+    else:
+        flash(_("Choisissez la personne qui remplace."), "error")
+    return _back(event_id)
+
+
+def _period() -> PeriodForm:
+    form = PeriodForm(request.args)
+    if not request.args:
+        today = date.today()
+        form.start.data, form.end.data = today, today + timedelta(days=13)
+    return form
+
+
+@bp.get("/planification")
+def plan_period():
+    form = _period()
+    valid = not request.args or form.validate()
+    proposals = pairing.proposals_in_period(current_user, form.start.data, form.end.data) if valid else []
+    by_event: dict = {}
+    for a in proposals:
+        by_event.setdefault(a.event, []).append(a)
+    return render_template("organizer/pairing/plan.html", form=form, by_event=by_event, action_form=ActionForm(),
+                           status=200 if valid else 422), (200 if valid else 422)
+
+
+@bp.post("/planification/inviter")
+def plan_invite():
+    if ActionForm().validate_on_submit():
+        result, error = run(pairing.invite_many, current_user, _ids())
+        if error:
+            flash(str(error.message), "error")
+        else:
+            _report(result, _invited)
+    return redirect(url_for(".plan_period", start=request.form.get("start", ""), end=request.form.get("end", "")))

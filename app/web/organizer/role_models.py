@@ -1,0 +1,51 @@
+"""Role models seen by organizers: directory, profile, approve, pause, resume."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.models import JobFamily, RoleModelStatus
+from app.reference.academies import ACADEMIES
+from app.services import audit, role_model_directory as directory
+from app.web.organizer.forms import ActionForm
+from app.web.organizer.views import bp, run
+
+
+@bp.get("/intervenants")
+def role_model_list():
+    filters = directory.RoleModelFilters(
+        text=request.args.get("q", "")[:100], status=request.args.get("statut", ""),
+        sector=request.args.get("secteur", ""), job_family=request.args.get("famille", ""),
+        departement=request.args.get("departement", "")[:3], available_this_month=request.args.get("dispo") == "1",
+    )
+    rows = directory.list_role_models(current_user, filters)
+    departements = sorted({d for a in (current_user.academies or ACADEMIES) if a in ACADEMIES
+                           for d in ACADEMIES[a].departements})
+    return render_template("organizer/role_models/list.html", rows=rows, filters=filters, families=JobFamily,
+                           statuses=RoleModelStatus, departements=departements)
+
+
+@bp.get("/intervenants/<int:role_model_id>")
+def role_model_detail(role_model_id: int):
+    profile = directory.get_profile(current_user, role_model_id)
+    return render_template("organizer/role_models/detail.html", profile=profile, rm=profile.role_model,
+                           action_form=ActionForm(), trail=audit.trail(profile.role_model))
+
+
+_ACTIONS = {
+    "valider": (directory.approve, "Candidature validée : la personne peut être proposée."),
+    "pause": (directory.pause, "Mise en pause : la personne ne sera plus proposée."),
+    "reprendre": (directory.resume, "La personne peut de nouveau être proposée."),
+}
+
+
+@bp.post("/intervenants/<int:role_model_id>/<any(valider, pause, reprendre):action>")
+def role_model_status(role_model_id: int, action: str):
+    rm = directory.get_profile(current_user, role_model_id).role_model
+    if ActionForm().validate_on_submit():
+        service, message = _ACTIONS[action]
+        _, error = run(service, current_user, rm)
+        flash(str(error.message) if error else _(message), "error" if error else "success")
+    return redirect(url_for(".role_model_detail", role_model_id=role_model_id))
