@@ -10,6 +10,9 @@
    or person), each solved to proven optimality. The result is feasible; it is proven globally
    optimal when it meets the bound (status ``optimal``), otherwise it is reported ``feasible``
    with the bound beside it (on the national benchmark: within ~0.15 % of the bound).
+   Parts beyond ``repair_arc_limit`` free arcs (or past the time limit) fall back to the flow's
+   choices minus the conflicting ones, then a greedy refill of the freed seats: still feasible,
+   never proven.
 4. Instances of at most ``exact_arc_limit`` arcs are then solved whole by the exact model
    (hinted with the plan above), which proves optimality within the time limit.
 """
@@ -26,6 +29,7 @@ from .costs import Objective, arc_costs, evaluate
 from .exact import independent_parts, solve_exact
 from .explain import EventPlan, explain
 from .flow import solve_flow
+from .greedy import solve_greedy
 from .problem import Problem, Weights
 
 
@@ -37,6 +41,7 @@ class SolverSettings:
     alternatives: int = 3  # next-best candidates listed per event
     overlap_groups: bool = False  # overlap-group nodes: fewer violations, but a ~2x slower flow
     repair_candidates: int = 40  # per event in a violated conflict, its cheapest candidates re-solved
+    repair_arc_limit: int = 30_000  # beyond this many free arcs, parts are repaired greedily
     explain: bool = True
 
 
@@ -46,7 +51,7 @@ class Solution:
     objective: Objective
     bound: Objective  # the flow relaxation's optimum: no plan does better
     status: str  # "optimal" (proven) or "feasible"
-    method: str  # "flow", "flow+repair" or "cp-sat"
+    method: str  # "flow", "flow+repair", "exact" or "greedy-fallback"
     violations_repaired: int
     timings: dict[str, float]
     events: tuple[EventPlan, ...] = field(default=())
@@ -84,23 +89,37 @@ def solve(problem: Problem, weights: Weights | None = None, settings: SolverSett
         method = "flow+repair"
         involved = np.unique(problem.arcs.event[violations.ravel()])
         free, fixed = _neighbourhood(problem, costs, chosen, involved, settings.repair_candidates)
-        picked, proven_parts = [fixed], True
+        picked, fell_back = [fixed], False
         deadline = time.perf_counter() + settings.time_limit
-        for part in independent_parts(problem, free):
+        budget = settings.repair_arc_limit
+        for part in sorted(independent_parts(problem, free), key=len):
             near = fixed[np.isin(problem.arcs.role_model[fixed], problem.arcs.role_model[part])]
-            result = solve_exact(
-                problem, weights, costs, part, near, chosen, index,
-                max(deadline - time.perf_counter(), 0.05), settings.backend,
-            )
-            picked.append(result.picked)
-            proven_parts &= result.proven
+            fallback = _drop_conflicts(problem, np.intersect1d(chosen, part), costs, index)
+            left = deadline - time.perf_counter()
+            if len(part) <= budget and left > 0.1:
+                budget -= len(part)
+                result = solve_exact(problem, weights, costs, part, near, chosen, index, left, settings.backend)
+                if result.proven or _better(problem, weights, costs, near, result.picked, fallback):
+                    picked.append(result.picked)
+                    continue
+            picked.append(fallback)
+            fell_back = True
         chosen = np.sort(np.concatenate(picked))
+        if fell_back:  # too big or too slow to solve exactly: refill the seats the drops freed
+            chosen = solve_greedy(problem, weights, start=chosen)
+        objective = evaluate(problem, weights, chosen, costs)
+        if objective.seats < bound.seats:
+            # the relaxation was far from feasible (scarce people, many conflicts): the plain
+            # greedy plan can then fill more, so keep the better of the two
+            greedy = solve_greedy(problem, weights)
+            if evaluate(problem, weights, greedy, costs).key() < objective.key():
+                chosen, method = greedy, "greedy-fallback"
         objective = evaluate(problem, weights, chosen, costs)
         status = "optimal" if objective.key() == bound.key() else "feasible"
         lap("repair")
     deadline_left = settings.time_limit - timings.get("repair", 0.0)
     if status != "optimal" and len(problem.arcs) <= settings.exact_arc_limit and deadline_left > 0:
-        method = "cp-sat"
+        method = "exact"
         whole = solve_exact(
             problem, weights, costs, np.arange(len(problem.arcs)), np.zeros(0, np.int64), chosen, index,
             deadline_left, settings.backend,
@@ -135,3 +154,28 @@ def _neighbourhood(problem, costs, chosen, involved, per_event):
     rank = np.arange(len(order)) - np.searchsorted(event, event, "left")
     free = np.union1d(order[rank < per_event], np.intersect1d(chosen, all_free))
     return free, np.setdiff1d(chosen, all_free)
+
+
+def _drop_conflicts(problem, arcs, costs, index) -> np.ndarray:
+    """The flow's choices in a part, cheapest first, skipping any that conflicts with a kept one.
+
+    A subset of a cap- and seat-feasible choice, so feasible: the fallback when a part is too
+    large or too slow for the exact model.
+    """
+    kept: dict[int, list[int]] = {}
+    out = []
+    for arc in arcs[np.argsort(costs[arcs], kind="stable")].tolist():
+        r, e = int(problem.arcs.role_model[arc]), int(problem.arcs.event[arc])
+        mine = kept.setdefault(r, [])
+        if mine and index.conflicting(np.full(len(mine), e), np.array(mine)).any():
+            continue
+        mine.append(e)
+        out.append(arc)
+    return np.array(sorted(out), np.int64)
+
+
+def _better(problem, weights, costs, near, candidate, other) -> bool:
+    """Compare two choices for one independent part (the fixed arcs of its people included)."""
+    ours = evaluate(problem, weights, np.concatenate([near, candidate]), costs)
+    theirs = evaluate(problem, weights, np.concatenate([near, other]), costs)
+    return ours.key() <= theirs.key()
