@@ -1,0 +1,377 @@
+"""The one place that maps events and assignments to calendar values, and the feeds built on it.
+
+Audiences and what each may see:
+- public: title, type, time, place and description of public events; no person at all.
+- role model: their own invitations and participations (TENTATIVE until confirmed), the
+  schools, class levels and headcounts, the organizer to contact.
+- school: the school's events, the role models coming (name, job, company), the organizer.
+- organizer: the events of their académies with schools, school contacts and role models.
+
+Cancelled events (and participations that ended after an invitation) stay in feeds as
+CANCELLED, SEQUENCE bumped, for CANCELLED_KEPT_FOR, then disappear.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import parseaddr
+
+import calendars
+from calendars import Attendee, CalendarEvent, EventStatus as CalStatus, PartStat, Person, Role
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import labels
+from app.extensions import db
+from app.models import (
+    Assignment,
+    AssignmentStatus,
+    Event,
+    EventSchool,
+    EventStatus,
+    FeedKind,
+    RoleModel,
+    School,
+    SchoolContact,
+    User,
+)
+from app.models.types import utcnow
+from app.reference.academies import ACADEMIES
+from app.services import feed_cache, feed_tokens
+
+CANCELLED_KEPT_FOR = timedelta(days=30)
+PRIVATE_PAST = timedelta(days=365)
+PUBLIC_PAST = timedelta(days=90)
+REFRESH = timedelta(hours=1)
+
+_ENDED = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.WITHDRAWN, AssignmentStatus.CANCELLED)
+_TENTATIVE = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+_PUBLISHED = (EventStatus.SCHEDULED, EventStatus.CONFIRMED, EventStatus.COMPLETED, EventStatus.CANCELLED)
+
+
+class Audience(enum.StrEnum):
+    PUBLIC = "public"
+    ROLE_MODEL = "role_model"
+    SCHOOL = "school"
+    ORGANIZER = "organizer"
+
+
+# --- one event as a calendar value -------------------------------------------------------------
+
+
+def calendar_event(
+    event: Event, audience: Audience = Audience.ROLE_MODEL, *, assignment: Assignment | None = None
+) -> CalendarEvent:
+    """The calendar value of `event` as `audience` may see it; with `assignment`, as that role
+    model sees it (TENTATIVE while invited or accepted, CANCELLED once their part ended).
+
+    Text is in the current locale: call inside `flask_babel.force_locale` for someone else's.
+    """
+    last_modified = event.updated_at
+    if assignment is not None:
+        last_modified = max(last_modified, assignment.updated_at)
+    elif audience in (Audience.SCHOOL, Audience.ORGANIZER) and event.assignments:
+        last_modified = max(last_modified, *(a.updated_at for a in event.assignments))
+    geo = None
+    if event.latitude is not None and event.longitude is not None and not event.is_online:
+        geo = (event.latitude, event.longitude)
+    return CalendarEvent(
+        uid=event.uid,
+        summary=event.title,
+        start=event.start_at,
+        end=event.end_at,
+        last_modified=last_modified,
+        created=event.created_at,
+        timezone=event.timezone or "Europe/Paris",
+        status=_status(event, audience, assignment),
+        sequence=event.sequence,
+        description=_description(event, audience),
+        location=_location(event, audience),
+        geo=geo,
+        categories=(labels.label(labels.EVENT_TYPES, event.type),),
+    )
+
+
+def _status(event: Event, audience: Audience, assignment: Assignment | None) -> CalStatus:
+    if event.status == EventStatus.CANCELLED:
+        return CalStatus.CANCELLED
+    if assignment is not None:
+        if assignment.status in _ENDED:
+            return CalStatus.CANCELLED
+        if assignment.status in _TENTATIVE:
+            return CalStatus.TENTATIVE
+        return CalStatus.CONFIRMED
+    if audience == Audience.ORGANIZER and event.status == EventStatus.SCHEDULED:
+        return CalStatus.TENTATIVE  # date set, role models not all confirmed yet
+    return CalStatus.CONFIRMED
+
+
+def _location(event: Event, audience: Audience) -> str:
+    if event.is_online:
+        online = _("En ligne")
+        return f"{online} : {event.online_url}" if event.online_url and audience != Audience.PUBLIC else online
+    return ", ".join(part for part in (event.venue, event.address, event.commune) if part)
+
+
+def _description(event: Event, audience: Audience) -> str:
+    lines = [labels.label(labels.EVENT_TYPES, event.type)]
+    if event.description:
+        lines.append(event.description.strip())
+    if audience == Audience.PUBLIC:
+        return "\n\n".join(lines)
+    for link in event.schools:
+        school = link.school
+        detail = ", ".join(
+            part
+            for part in (
+                link.class_level,
+                _("%(n)d élèves", n=link.headcount) if link.headcount else "",
+                _("dont %(n)d filles", n=link.girls_count) if link.girls_count is not None and link.headcount else "",
+            )
+            if part
+        )
+        lines.append(_("Établissement : %(name)s (%(commune)s)", name=school.name, commune=school.commune)
+                     + (f" — {detail}" if detail else ""))
+    if audience in (Audience.SCHOOL, Audience.ORGANIZER):
+        lines.extend(_role_model_lines(event, audience))
+    if audience == Audience.ORGANIZER:
+        contact = event.visit_request.contact if event.visit_request is not None else None
+        if contact is not None:
+            reach = ", ".join(part for part in (contact.email, contact.phone) if part)
+            lines.append(_("Contact de l'établissement : %(name)s (%(reach)s)", name=contact.full_name, reach=reach))
+    elif event.organizer is not None:
+        lines.append(_("Votre contact IndustriElles : %(name)s <%(email)s>",
+                       name=event.organizer.full_name, email=event.organizer.email))
+    if event.is_online and event.online_url:
+        lines.append(_("Lien de la réunion : %(url)s", url=event.online_url))
+    return "\n\n".join(lines)
+
+
+def _role_model_lines(event: Event, audience: Audience) -> list[str]:
+    shown = (AssignmentStatus.CONFIRMED,) if audience == Audience.SCHOOL else (*_TENTATIVE, AssignmentStatus.CONFIRMED)
+    lines = []
+    for assignment in sorted(event.assignments, key=lambda a: a.id or 0):
+        if assignment.status not in shown or assignment.role_model.anonymised_at is not None:
+            continue
+        rm = assignment.role_model
+        line = f"{rm.display_name} — {rm.job_title}, {rm.company}"
+        if audience == Audience.ORGANIZER:
+            line += f" ({labels.label(labels.ASSIGNMENT_STATUSES, assignment.status)})"
+        lines.append(line)
+    if not lines:
+        return []
+    return [_("Intervenant·es :") + "\n" + "\n".join(f"- {line}" for line in lines)]
+
+
+# --- invitations (iTIP), used by notifications.py and invitations.py ---------------------------
+
+
+def organizer_person(event: Event) -> Person:
+    """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender."""
+    if event.organizer is not None and event.organizer.email:
+        return Person(event.organizer.email, event.organizer.full_name or None)
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return Person(address, name or None)
+
+
+def role_model_attendee(assignment: Assignment) -> Attendee | None:
+    """The role model as an ATTENDEE; None when they have no email (anonymised account)."""
+    user = assignment.role_model.user
+    if user is None or assignment.role_model.anonymised_at is not None:
+        return None
+    partstat = {
+        AssignmentStatus.ACCEPTED: PartStat.ACCEPTED,
+        AssignmentStatus.CONFIRMED: PartStat.ACCEPTED,
+        AssignmentStatus.DECLINED: PartStat.DECLINED,
+    }.get(assignment.status, PartStat.NEEDS_ACTION)
+    return Attendee(user.email, assignment.role_model.display_name, partstat=partstat)
+
+
+def contact_attendee(contact: SchoolContact) -> Attendee:
+    return Attendee(contact.email, contact.full_name, partstat=PartStat.ACCEPTED, rsvp=False)
+
+
+def organizer_attendee(user: User) -> Attendee:
+    return Attendee(user.email, user.full_name, partstat=PartStat.ACCEPTED, role=Role.CHAIR, rsvp=False)
+
+
+def invitation_ics(
+    event: Event,
+    method: str,
+    attendees: Iterable[Attendee],
+    *,
+    audience: Audience = Audience.ROLE_MODEL,
+    assignment: Assignment | None = None,
+) -> bytes:
+    """An iTIP message (REQUEST or CANCEL) about `event` for `attendees`, as `audience` sees it.
+
+    Send one message per recipient listing only them, so nobody learns other people's addresses.
+    """
+    value = calendar_event(event, audience, assignment=assignment)
+    if method.upper() == "REQUEST" and value.status == CalStatus.CANCELLED:
+        method = "CANCEL"
+    return calendars.render_invitation(value, method=method, organizer=organizer_person(event), attendees=attendees)
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+def _today(now: datetime | None) -> date:
+    return (now or utcnow()).astimezone(UTC).date()
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _cancelled_at(event: Event) -> datetime:
+    return event.cancelled_at or event.updated_at
+
+
+def _ended_at(assignment: Assignment) -> datetime:
+    return assignment.ended_at or assignment.responded_at or assignment.updated_at
+
+
+def _event_options():
+    return (
+        selectinload(Event.schools).selectinload(EventSchool.school),
+        selectinload(Event.assignments).selectinload(Assignment.role_model),
+        selectinload(Event.organizer),
+        selectinload(Event.visit_request),
+    )
+
+
+def _visible_events(events: Iterable[Event], audience: Audience, day: date) -> list[CalendarEvent]:
+    keep_since = _day_start(day) - CANCELLED_KEPT_FOR
+    return [
+        calendar_event(e, audience)
+        for e in events
+        if e.status != EventStatus.CANCELLED or _cancelled_at(e) >= keep_since
+    ]
+
+
+def role_model_events(role_model: RoleModel, *, day: date) -> list[CalendarEvent]:
+    query = (
+        select(Assignment)
+        .join(Assignment.event)
+        .where(
+            Assignment.role_model_id == role_model.id,
+            Assignment.invited_at.is_not(None),
+            Event.status.in_(_PUBLISHED),
+            Event.end_at >= _day_start(day) - PRIVATE_PAST,
+        )
+        .options(selectinload(Assignment.event).options(*_event_options()))
+    )
+    keep_since = _day_start(day) - CANCELLED_KEPT_FOR
+    values = []
+    for assignment in db.session.scalars(query):
+        value = calendar_event(assignment.event, Audience.ROLE_MODEL, assignment=assignment)
+        if value.status == CalStatus.CANCELLED:
+            ended = _cancelled_at(assignment.event) if assignment.event.status == EventStatus.CANCELLED else _ended_at(assignment)
+            if ended < keep_since:
+                continue
+        values.append(value)
+    return values
+
+
+def school_events(school: School, *, day: date) -> list[CalendarEvent]:
+    query = (
+        select(Event)
+        .join(EventSchool)
+        .where(EventSchool.school_id == school.id, Event.status.in_(_PUBLISHED),
+               Event.end_at >= _day_start(day) - PRIVATE_PAST)
+        .options(*_event_options())
+    )
+    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
+
+
+def organizer_events(user: User, *, day: date) -> list[CalendarEvent]:
+    query = (
+        select(Event)
+        .where(Event.status.in_(_PUBLISHED), Event.end_at >= _day_start(day) - PRIVATE_PAST)
+        .options(*_event_options())
+    )
+    if user.academies is not None:
+        query = query.where(Event.academie.in_(sorted(user.academies) or [""]))
+    return _visible_events(db.session.scalars(query), Audience.ORGANIZER, day)
+
+
+def public_events(*, academie: str | None = None, day: date) -> list[CalendarEvent]:
+    query = (
+        select(Event)
+        .where(Event.is_public.is_(True), Event.status.in_(_PUBLISHED),
+               Event.end_at >= _day_start(day) - PUBLIC_PAST)
+        .options(selectinload(Event.schools).selectinload(EventSchool.school))
+    )
+    if academie is not None:
+        query = query.where(Event.academie == academie)
+    return _visible_events(db.session.scalars(query), Audience.PUBLIC, day)
+
+
+def _render(key: tuple, locale: str, name: str, collect: Callable[[date], list[CalendarEvent]],
+            *, now: datetime | None = None) -> feed_cache.RenderedFeed:
+    stamp = feed_cache.current_stamp()  # before reading any data: see feed_cache
+    day = _today(now)
+
+    def render() -> feed_cache.RenderedFeed:
+        with force_locale(locale):
+            body = calendars.render_feed(collect(day), name=str(name), refresh_interval=REFRESH)
+        changed = stamp.changed_at if stamp else utcnow()
+        # The day is part of the key (cancellations drop out by date), so it bounds Last-Modified.
+        return feed_cache.RenderedFeed.of(body, max(changed, _day_start(day)))
+
+    cache_key = (*key, locale, stamp.value, day) if stamp else None
+    return feed_cache.cache.get_or_render(cache_key, render)
+
+
+def role_model_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
+    """The feed behind a role model's secret URL, or None (unknown, revoked, anonymised)."""
+    row = feed_tokens.resolve(FeedKind.ROLE_MODEL, token)
+    if row is None:
+        return None
+    role_model = db.session.scalar(select(RoleModel).where(RoleModel.user_id == row.user_id))
+    if role_model is None or role_model.anonymised_at is not None:
+        return None
+    locale = role_model.user.locale if role_model.user else "fr"
+    with force_locale(locale):
+        name = _("Mes rencontres IndustriElles")
+    return _render(("role_model", role_model.id), locale, name,
+                   lambda day: role_model_events(role_model, day=day), now=now)
+
+
+def school_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
+    row = feed_tokens.resolve(FeedKind.SCHOOL, token)
+    if row is None:
+        return None
+    school = db.session.get(School, row.school_id)
+    name = f"Rencontres IndustriElles — {school.name}"
+    return _render(("school", school.id), "fr", name, lambda day: school_events(school, day=day), now=now)
+
+
+def organizer_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
+    row = feed_tokens.resolve(FeedKind.ORGANIZER, token)
+    if row is None:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.is_enabled or not user.is_organizer:
+        return None
+    with force_locale(user.locale):
+        name = _("Rencontres IndustriElles — organisation")
+    return _render(("organizer", user.id), user.locale, name, lambda day: organizer_events(user, day=day), now=now)
+
+
+def public_feed(academie: str | None = None, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
+    """All public events, or those of one académie (None for an unknown académie)."""
+    if academie is not None and academie not in ACADEMIES:
+        return None
+    if academie is None:
+        name = "Rencontres IndustriElles"
+    else:
+        name = f"Rencontres IndustriElles — académie de {ACADEMIES[academie].name}"
+    return _render(("public", academie), "fr", name, lambda day: public_events(academie=academie, day=day), now=now)
+
