@@ -42,6 +42,19 @@ JOB_FAMILIES = {
     "apprentice": _l("Apprentie, apprenti"),
 }
 ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Active / actif"), "paused": _l("En pause")}
+CONTACT_ROLES = {
+    "teacher": _l("Professeur·e"),
+    "cpe": _l("CPE"),
+    "psy_en": _l("Psychologue de l'Éducation nationale"),
+    "head": _l("Direction de l'établissement"),
+    "other": _l("Autre fonction"),
+}
+DELIVERIES = {"in_person": _l("Sur place"), "remote": _l("À distance"), "either": _l("Sur place ou à distance")}
+TIMES_OF_DAY = {"morning": _l("Matin"), "afternoon": _l("Après-midi"), "full_day": _l("Journée entière"),
+                "any": _l("Indifférent")}
+SCHOOL_KINDS = {"college": _l("Collège"), "lycee": _l("Lycée général et technologique"),
+                "lycee_pro": _l("Lycée professionnel"), "cfa": _l("CFA"), "other": _l("Autre")}
+EDUCATION_PRIORITIES = {"none": _l("Non"), "rep": _l("REP"), "rep_plus": _l("REP+")}
 
 
 def label(mapping: dict, value) -> str:
@@ -77,6 +90,7 @@ AUDIT_ACTIONS = {
     "role_model.approved": _l("Candidature validée"),
     "role_model.paused": _l("Mise en pause"),
     "role_model.resumed": _l("Reprise"),
+    "email.requeued": _l("Courriel renvoyé"),
 }
 EMAIL_STATUSES = {"pending": _l("En attente"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
                   "failed": _l("Échec")}

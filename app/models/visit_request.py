@@ -76,6 +76,10 @@ class VisitRequest(db.Model):
     # One per rendered form, so a double submit creates one request.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # The school-feed link given with this request. Its secret is derived from the follow-up
+    # token (never stored), so the follow-up page can always show it again without issuing a
+    # new one (which would revoke other teachers' links); kept here to revoke it on purge.
+    feed_token_id: Mapped[int | None] = mapped_column(ForeignKey("feed_tokens.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

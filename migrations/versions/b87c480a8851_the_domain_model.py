@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 5201d12f1e25
+Revision ID: b87c480a8851
 Revises: 
-Create Date: 2026-11-29 04:44:56.956226
+Create Date: 2026-11-29 04:55:08.717120
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '5201d12f1e25'
+revision = 'b87c480a8851'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -115,6 +115,7 @@ def upgrade():
     sa.Column('school_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sealed_token', sa.Text(), nullable=True),
     sa.CheckConstraint("(kind = 'school' AND school_id IS NOT NULL AND user_id IS NULL) OR (kind <> 'school' AND user_id IS NOT NULL AND school_id IS NULL)", name=op.f('ck_feed_tokens_one_owner')),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_feed_tokens_school_id_schools'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_feed_tokens_user_id_users'), ondelete='CASCADE'),
@@ -214,6 +215,7 @@ def upgrade():
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_attempt_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_success_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_changed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error_code', sa.String(length=64), nullable=True),
     sa.Column('failure_count', sa.Integer(), nullable=False),
     sa.Column('next_sync_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
@@ -248,11 +250,13 @@ def upgrade():
     sa.Column('followup_token_hash', sa.String(length=64), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('feed_token_id', sa.Integer(), nullable=True),
     sa.Column('submitted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('girls_count >= 0 AND girls_count <= headcount', name=op.f('ck_visit_requests_girls_within_headcount')),
     sa.CheckConstraint('headcount > 0 AND headcount <= 1000', name=op.f('ck_visit_requests_headcount_range')),
     sa.ForeignKeyConstraint(['contact_id'], ['school_contacts.id'], name=op.f('fk_visit_requests_contact_id_school_contacts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['feed_token_id'], ['feed_tokens.id'], name=op.f('fk_visit_requests_feed_token_id_feed_tokens'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_visit_requests_school_id_schools'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_requests')),
     sa.UniqueConstraint('followup_token_hash', name=op.f('uq_visit_requests_followup_token_hash')),

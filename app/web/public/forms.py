@@ -1,0 +1,193 @@
+"""The school's request form and the follow-up page's forms (Flask-WTF).
+
+No field can hold anything about a pupil but class levels and counts.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app import labels
+from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
+from app.reference.uai import normalize_uai
+from app.services import request_windows
+
+# Stored as typed here; the same words as role models' sectors, so matching can compare them.
+SECTORS = ("aéronautique", "automobile", "agroalimentaire", "chimie", "énergie", "métallurgie", "pharmacie",
+           "plasturgie", "textile", "électronique", "ferroviaire", "naval", "cosmétique", "numérique industriel")
+THEMES = ("métiers de la maintenance", "égalité filles-garçons", "apprentissage", "écologie industrielle",
+          "robotique", "qualité", "parcours d'ingénieure", "création d'entreprise")
+CLASS_LEVELS = ("6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP", "2nde pro", "1re pro", "Tle pro", "BTS", "CFA")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _choices(mapping: dict, enum_cls) -> list[SelectChoice]:
+    return [SelectChoice(member.value, mapping[member.value]) for member in enum_cls]
+
+
+def _readable(form, field):
+    """First in a chain: a value the field could not read has its message already; stop there."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+class CountField(IntegerField):
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Indiquez un nombre entier, en chiffres.")) from None
+
+
+class DayField(DateField):
+    """A date (YYYY-MM-DD, as date inputs send it) with a French message: subforms are plain
+    WTForms forms, which Flask-WTF does not translate."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Cette date n'est pas valide (attendu : jj/mm/aaaa).")) from None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WindowForm(Form):
+    start_date = DayField(_l("Du"), validators=[Optional()])
+    end_date = DayField(_l("Au"), validators=[Optional()])
+    time_of_day = SelectField(_l("Moment de la journée"), choices=_choices(labels.TIMES_OF_DAY, TimeOfDay),
+                              default=TimeOfDay.ANY.value)
+
+
+class RequestForm(FlaskForm):
+    idempotency_key = HiddenField()
+    # Honeypot: hidden from people (and from assistive technology), filled in by bots.
+    website = StringField(_l("Site web (laissez ce champ vide)"))
+
+    school_query = StringField(_l("Rechercher votre établissement"), filters=[_strip],
+                               validators=[Length(max=100)])
+    uai = StringField(_l("Numéro UAI (ex-RNE)"), filters=[normalize_uai],
+                      validators=[InputRequired(_l("Indiquez le numéro UAI de l'établissement.")),
+                                  Length(max=12, message=_l("Un numéro UAI a 8 caractères."))])
+    school_name = StringField(_l("Nom de l'établissement"), filters=[_strip], validators=[Length(max=200)])
+    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=120)])
+    postal_code = StringField(_l("Code postal"), filters=[_strip], validators=[Length(max=5, message=_l("Un code postal a cinq chiffres."))])
+    school_kind = SelectField(_l("Type d'établissement"), choices=_choices(labels.SCHOOL_KINDS, SchoolKind),
+                              default=SchoolKind.COLLEGE.value)
+    priority = SelectField(_l("Éducation prioritaire"), choices=_choices(labels.EDUCATION_PRIORITIES, EducationPriority),
+                           default=EducationPriority.NONE.value)
+
+    contact_name = StringField(_l("Vos prénom et nom"), filters=[_strip],
+                               validators=[InputRequired(_l("Indiquez vos prénom et nom.")),
+                                           Length(max=200, message=_l("200 caractères au plus."))])
+    contact_role = SelectField(_l("Votre fonction"), choices=_choices(labels.CONTACT_ROLES, ContactRole),
+                               default=ContactRole.TEACHER.value)
+    email = EmailField(_l("Adresse e-mail professionnelle"), filters=[_strip],
+                       validators=[InputRequired(_l("Indiquez votre adresse e-mail.")),
+                                   Email(_l("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@ac-lyon.fr).")),
+                                   Length(max=254)])
+    phone = TelField(_l("Téléphone (facultatif)"), filters=[_strip],
+                     validators=[Optional(), Regexp(r"^[0-9 +().-]{6,40}$", message=_l("Ce numéro de téléphone n'est pas valide."))])
+
+    class_levels = MultiCheckboxField(_l("Niveau(x) de classe"), choices=[SelectChoice(c) for c in CLASS_LEVELS])
+    headcount = CountField(_l("Nombre d'élèves"),
+                             validators=[_readable, InputRequired(_l("Indiquez le nombre d'élèves.")),
+                                         NumberRange(1, 1000, _l("Indiquez un effectif entre 1 et 1000 élèves."))],
+                             render_kw={"inputmode": "numeric", "min": 1, "max": 1000})
+    girls_count = CountField(_l("Dont filles"),
+                               validators=[_readable, InputRequired(_l("Indiquez le nombre de filles (0 s'il n'y en a pas).")),
+                                           NumberRange(0, 1000, _l("Indiquez un nombre entre 0 et 1000."))],
+                               render_kw={"inputmode": "numeric", "min": 0, "max": 1000})
+
+    format = RadioField(_l("Ce que vous souhaitez"), choices=_choices(labels.EVENT_TYPES, EventType),
+                        default=EventType.SCHOOL_VISIT.value,
+                        validators=[InputRequired(_l("Choisissez un format de rencontre."))])
+    delivery = RadioField(_l("Sur place ou à distance"), choices=_choices(labels.DELIVERIES, Delivery),
+                          default=Delivery.IN_PERSON.value, validators=[InputRequired(_l("Choisissez une modalité."))])
+    topics = MultiCheckboxField(_l("Secteurs ou thèmes qui intéressent la classe (facultatif)"),
+                                choices=[SelectChoice(t) for t in SECTORS + THEMES])
+
+    windows = FieldList(FormField(WindowForm), min_entries=request_windows.MAX_WINDOWS,
+                        max_entries=request_windows.MAX_WINDOWS)
+
+    remarks = TextAreaField(_l("Remarques (facultatif)"),
+                            validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
+    consent = BooleanField(description=_l("Notice de confidentialité"), label=_l("J'ai lu la notice de confidentialité et j'accepte que ces informations soient utilisées pour organiser la rencontre."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Raison (facultatif)"), validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Raison de l'annulation"),
+                           validators=[InputRequired(_l("Indiquez la raison de l'annulation : elle aide l'équipe et les intervenant·es.")),
+                                       Length(max=2000, message=_l("2000 caractères au plus."))])
+
+
+def error_summary(form) -> list[tuple[str, str, str]]:
+    """(anchor id, label, message) for every error, in the order of the page."""
+    items: list[tuple[str, str, str]] = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for index, entry in enumerate(field):
+                for sub in entry.form:
+                    for message in sub.errors:
+                        items.append((sub.id, f"{_l('Période')} {index + 1} — {sub.label.text}", message))
+            continue
+        if not field.errors or field.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+        for message in field.errors:
+            items.append((anchor, str(field.description or field.label.text), message))
+    return items
+
+
+def attach_errors(form, fields: dict) -> None:
+    """Put a service's field messages (`Invalid.fields`) next to the form's fields."""
+    by_name = {field.name: field for field in form}
+    for entry_list in (f for f in form if isinstance(f, FieldList)):
+        for entry in entry_list:
+            by_name.update({sub.name: sub for sub in entry.form})
+    for name, message in fields.items():
+        target = by_name.get(name)
+        if target is None:
+            continue
+        if target.errors:
+            continue  # the form's own message about this field comes first
+        target.errors = [message]
