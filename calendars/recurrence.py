@@ -65,8 +65,10 @@ MAX_RULE_YIELDS = 250_000
 MAX_OCCURRENCES = 200_000
 """Most occurrences a whole calendar may have inside the window."""
 
-TIME_BUDGET = 10.0
-"""Seconds the expansion may take, checked between series."""
+TIME_BUDGET = 30.0
+"""Seconds the expansion may take, checked between series. A legitimate 10,000-event
+calendar takes a few seconds; this only stops hostile input (thousands of rules that
+never match), so it is generous for slow or busy machines."""
 
 _PERIOD_SECONDS = {
     YEARLY: 365.2425 * 86400,
