@@ -2,6 +2,7 @@
 routes to the one blueprint defined in views.py."""
 
 from app.web.organizer import dashboard, events, exports, feed, pairing, requests, role_models  # noqa: F401
+from app.web.organizer import statistics  # noqa: F401
 from app.web.organizer.views import bp
 
 __all__ = ["bp"]
