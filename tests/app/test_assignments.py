@@ -107,3 +107,53 @@ def test_expire_unanswered_once(db, create_assignment):
     assert assignments.expire_unanswered(now=now, after_days=7) == 1
     assert stale.status == AssignmentStatus.EXPIRED and fresh.status == AssignmentStatus.INVITED
     assert assignments.expire_unanswered(now=now, after_days=7) == 0
+
+
+# --- emails of each transition (outbox rows) --------------------------------------------------
+
+def _mails_to(address):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import OutboxEmail
+
+    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)))
+
+
+def test_invite_emails_the_role_model_answer_links_and_a_request(db, organizer, create_event, create_assignment):
+    a = create_assignment(event=create_event(organizer=organizer))
+    assignments.invite(organizer, a)
+    [mail] = _mails_to(a.role_model.user.email)
+    assert mail.ics_method == "REQUEST" and mail.event_id == a.event_id
+    assert "accept" in mail.body_text and "decline" in mail.body_text
+    assert audit.trail(a)[-1].action == "assignment.invited"
+
+
+def test_confirm_emails_the_role_model_and_the_answer_reached_the_organizer(
+    db, organizer, create_event, create_assignment
+):
+    event = create_event(organizer=organizer)
+    a = create_assignment(event=event, status=AssignmentStatus.INVITED, invited_at=datetime(2027, 3, 1, tzinfo=UTC))
+    assignments.accept(a)
+    assert len(_mails_to(organizer.email)) == 1  # "Marraine accepted"
+    assignments.confirm(organizer, a)
+    mails = _mails_to(a.role_model.user.email)
+    assert [m.ics_method for m in mails] == ["REQUEST"]
+    assert [e.action for e in audit.trail(a)] == ["assignment.accepted", "assignment.confirmed"]
+
+
+def test_removing_an_invited_role_model_sends_a_cancel(db, organizer, create_assignment):
+    a = create_assignment(status=AssignmentStatus.INVITED)
+    assignments.cancel(organizer, a, reason="Remplacée")
+    [mail] = _mails_to(a.role_model.user.email)
+    assert mail.ics_method == "CANCEL"
+
+
+def test_illegal_assignment_transitions_are_refused_with_a_message(db, organizer, create_assignment):
+    proposed = create_assignment()
+    with pytest.raises(Conflict) as excinfo:
+        assignments.confirm(organizer, proposed)
+    assert str(excinfo.value.message) == "Cette participation ne peut plus passer à cet état."
+    assert proposed.status == AssignmentStatus.PROPOSED
+    with pytest.raises(Conflict):
+        assignments.accept(proposed)

@@ -143,3 +143,65 @@ def test_public_events_listing(db, create_event):
     create_event(is_public=True, status=EventStatus.CANCELLED)
     create_event(is_public=True, status=EventStatus.DRAFT)
     assert events.upcoming_public_events(now=now) == [shown]
+
+
+# --- what each transition tells people (outbox rows) and records (audit) ---------------------
+
+def _outbox(event):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import OutboxEmail
+
+    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.event_id == event.id).order_by(OutboxEmail.id)))
+
+
+def test_confirming_a_slot_emails_the_school_a_request_and_audits_both(db, organizer, create_request):
+    request, _ = create_request()
+    event = events.schedule_request(organizer, request, _data())
+    mails = _outbox(event)
+    assert request.contact.email in [m.to_address for m in mails]
+    to_school = next(m for m in mails if m.to_address == request.contact.email)
+    assert to_school.ics_method == "REQUEST" and "BEGIN:VEVENT" in to_school.ics
+    assert [e.action for e in audit.trail(event)] == ["event.created"]
+    assert audit.trail(request)[-1].details["event_id"] == event.id
+
+
+def test_rescheduling_sends_an_updated_invitation_to_everyone_engaged(
+    db, organizer, create_request, create_event, create_assignment
+):
+    request, _ = create_request(status=RequestStatus.SCHEDULED)
+    event = create_event(visit_request=request, organizer=organizer, sequence=0)
+    confirmed = create_assignment(event=event, status=AssignmentStatus.CONFIRMED, invited_at=START - timedelta(days=9))
+    proposed = create_assignment(event=event, status=AssignmentStatus.PROPOSED)
+    events.reschedule_event(organizer, event, start_at=START + timedelta(days=2), end_at=START + timedelta(days=2, hours=2))
+    mails = _outbox(event)
+    recipients = {m.to_address for m in mails}
+    assert {request.contact.email, confirmed.role_model.user.email} <= recipients
+    assert proposed.role_model.user.email not in recipients  # never told about the event
+    assert all(m.ics_method == "REQUEST" and "SEQUENCE:1" in m.ics for m in mails)
+    assert audit.trail(event)[-1].action == "event.updated"
+
+
+def test_cancelling_sends_cancel_to_the_school_and_released_role_models(
+    db, organizer, create_request, create_event, create_assignment
+):
+    request, _ = create_request(status=RequestStatus.SCHEDULED)
+    event = create_event(visit_request=request, organizer=organizer)
+    invited = create_assignment(event=event, status=AssignmentStatus.INVITED, invited_at=START - timedelta(days=3))
+    events.cancel_event(organizer, event, reason="Grève des transports")
+    mails = _outbox(event)
+    assert {request.contact.email, invited.role_model.user.email} <= {m.to_address for m in mails}
+    assert all(m.ics_method == "CANCEL" and "STATUS:CANCELLED" in m.ics for m in mails)
+    assert [e.action for e in audit.trail(event)] == ["event.cancelled"]
+    assert audit.trail(request)[-1].action == "request.back_to_review"
+
+
+def test_illegal_event_transitions_are_refused_with_a_message(db, organizer, create_event, create_request):
+    declined, _ = create_request(status=RequestStatus.DECLINED)
+    with pytest.raises(Conflict) as excinfo:
+        events.schedule_request(organizer, declined, _data())
+    assert str(excinfo.value.message) == "Cette demande ne peut plus être programmée."
+    with pytest.raises(Conflict) as excinfo:
+        events.cancel_event(organizer, create_event(status=EventStatus.CANCELLED), reason="Encore")
+    assert str(excinfo.value.message) == "Cet événement ne peut plus être annulé."

@@ -114,7 +114,7 @@ def event_detail(event_id: int):
 def event_publish(event_id: int):
     event = event_desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _, error = run(events.publish_event, current_user, event)
+        _result, error = run(events.publish_event, current_user, event)
         flash(str(error.message) if error else _("L'événement est programmé."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id))
 
@@ -128,7 +128,7 @@ def event_reschedule(event_id: int):
     zone = ZoneInfo(event.timezone)
     start = datetime.combine(form.day.data, form.start_time.data, zone).astimezone(UTC)
     end = datetime.combine(form.day.data, form.end_time.data, zone).astimezone(UTC)
-    _, error = run(events.reschedule_event, current_user, event, start_at=start, end_at=end)
+    _result, error = run(events.reschedule_event, current_user, event, start_at=start, end_at=end)
     if error:
         event = event_desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
@@ -144,7 +144,7 @@ def event_cancel(event_id: int):
     form = ReasonForm(prefix="cancel")
     if not form.validate_on_submit():
         return _detail(event, cancel_form=form, status=422)
-    _, error = run(events.cancel_event, current_user, event, reason=form.reason.data)
+    _result, error = run(events.cancel_event, current_user, event, reason=form.reason.data)
     if error:
         event = event_desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
@@ -160,7 +160,7 @@ def event_add_school(event_id: int):
     form = SchoolForm(prefix="school")
     if not form.validate_on_submit():
         return _detail(event, school_form=form, status=422)
-    _, error = run(event_desk.add_school, current_user, event, uai=form.uai.data, class_level=form.class_level.data or "",
+    _result, error = run(event_desk.add_school, current_user, event, uai=form.uai.data, class_level=form.class_level.data or "",
                    headcount=form.headcount.data, girls_count=form.girls_count.data)
     if error:
         event = event_desk.get_event(current_user, event_id)
@@ -175,6 +175,6 @@ def event_add_school(event_id: int):
 def event_remove_school(event_id: int, school_id: int):
     event = event_desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _, error = run(event_desk.remove_school, current_user, event, school_id)
+        _result, error = run(event_desk.remove_school, current_user, event, school_id)
         flash(str(error.message) if error else _("Établissement retiré."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id) + "#etablissements")

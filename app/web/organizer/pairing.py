@@ -69,7 +69,7 @@ def pairing_add(event_id: int):
     event = event_desk.get_event(current_user, event_id)
     role_model_id = request.form.get("role_model", "")
     if ActionForm().validate_on_submit() and role_model_id.isdigit():
-        _, error = run(pairing.add_by_hand, current_user, event, int(role_model_id))
+        _result, error = run(pairing.add_by_hand, current_user, event, int(role_model_id))
         flash(str(error.message) if error else _("Personne ajoutée aux propositions : invitez-la quand vous voulez."),
               "error" if error else "success")
     return _back(event_id)
@@ -79,7 +79,7 @@ def pairing_add(event_id: int):
 def assignment_confirm(assignment_id: int):
     assignment = pairing.get_assignment(current_user, assignment_id)
     if ActionForm().validate_on_submit():
-        _, error = run(assignments.confirm, current_user, assignment)
+        _result, error = run(assignments.confirm, current_user, assignment)
         flash(str(error.message) if error else _("Participation confirmée."), "error" if error else "success")
     return _back(assignment.event_id)
 
@@ -90,7 +90,7 @@ def assignment_cancel(assignment_id: int):
     event_id = assignment.event_id
     form = ReasonForm(prefix=f"remove{assignment_id}")
     if form.validate_on_submit():
-        _, error = run(assignments.cancel, current_user, assignment, reason=form.reason.data)
+        _result, error = run(assignments.cancel, current_user, assignment, reason=form.reason.data)
         flash(str(error.message) if error else _("Participation retirée."), "error" if error else "success")
     else:
         flash(_("Indiquez la raison du retrait."), "error")
@@ -104,7 +104,7 @@ def assignment_replace(assignment_id: int):
     replacement_id = request.form.get("replacement", "")
     if ActionForm().validate_on_submit() and replacement_id.isdigit():
         replacement = pairing.get_assignment(current_user, int(replacement_id))
-        _, error = run(pairing.replace, current_user, assignment, replacement)
+        _result, error = run(pairing.replace, current_user, assignment, replacement)
         flash(str(error.message) if error else _("Remplacement fait : la nouvelle personne est invitée."),
               "error" if error else "success")
     else:

@@ -91,7 +91,7 @@ def request_detail(request_id: int):
 def request_review(request_id: int):
     visit_request = triage.get_request(current_user, request_id)
     if ActionForm().validate_on_submit():
-        _, error = run(triage.start_review, current_user, visit_request)
+        _result, error = run(triage.start_review, current_user, visit_request)
         flash(str(error.message) if error else _("Vous avez pris la demande en charge."), "error" if error else "success")
     return redirect(url_for(".request_detail", request_id=request_id))
 
@@ -118,7 +118,7 @@ def request_decline(request_id: int):
     form = ReasonForm(prefix="decline")
     if not form.validate_on_submit():
         return _detail(visit_request, decline_form=form, status=422)
-    _, error = run(triage.decline_request, current_user, visit_request, reason=form.reason.data)
+    _result, error = run(triage.decline_request, current_user, visit_request, reason=form.reason.data)
     if error:
         visit_request = triage.get_request(current_user, request_id)
         if not apply_errors(form, error):
