@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(purge_command)
 
 
 @click.command("create-user")
@@ -73,3 +74,24 @@ def scheduler_command():
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     jobs.serve_forever(current_app._get_current_object())
+
+
+@click.command("purge")
+@click.option("--years", type=int, default=None, help="Retention in years (default: RETENTION_YEARS, 3).")
+@click.option("--dry-run", is_flag=True, help="Count what would be erased; erase nothing.")
+def purge_command(years, dry_run):
+    """Erase school requests and contacts past the retention period."""
+    from app.services import retention
+
+    try:
+        report = retention.purge(years=years, dry_run=dry_run)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--years") from exc
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    verb = "would erase" if dry_run else "erased"
+    click.echo(f"Retention cutoff {report.cutoff:%Y-%m-%d}: {verb}")
+    for name in ("requests", "contacts", "feed_tokens", "audit_entries", "emails"):
+        click.echo(f"{name:>16}: {getattr(report, name)}")

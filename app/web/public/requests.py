@@ -141,14 +141,14 @@ def request_check():
 @bp.get("/demandes/suivi/<token>")
 def request_followup(token: str):
     visit = _visit_or_404(token)
-    return _followup_page(visit, token, WithdrawForm(prefix="withdraw"), CancelForm(prefix="cancel"))
+    return _followup_page(visit, token, WithdrawForm(), CancelForm())
 
 
 @bp.post("/demandes/suivi/<token>/retrait")
 @limiter.limit(FORM_RATE_LIMIT)
 def request_withdraw(token: str):
     visit = _visit_or_404(token)
-    form = WithdrawForm(prefix="withdraw")
+    form = WithdrawForm()
     if form.validate():
         try:
             visit_requests.withdraw(visit, reason=form.reason.data or "")
@@ -159,14 +159,14 @@ def request_withdraw(token: str):
             db.session.commit()
             flash(_("Votre demande est retirée. L'équipe de votre académie en est informée."), "success")
         return redirect(url_for("public.request_followup", token=token))
-    return _followup_page(visit, token, form, CancelForm(prefix="cancel"), status=422)
+    return _followup_page(visit, token, form, CancelForm(), status=422)
 
 
 @bp.post("/demandes/suivi/<token>/annulation")
 @limiter.limit(FORM_RATE_LIMIT)
 def request_cancel(token: str):
     visit = _visit_or_404(token)
-    form = CancelForm(prefix="cancel")
+    form = CancelForm()
     if form.validate():
         try:
             visit_requests.cancel_visit(visit, reason=form.reason.data or "")
@@ -182,7 +182,7 @@ def request_cancel(token: str):
             flash(_("La rencontre est annulée. Les intervenant·es et l'équipe de votre académie sont prévenu·es."),
                   "success")
             return redirect(url_for("public.request_followup", token=token))
-    return _followup_page(visit, token, WithdrawForm(prefix="withdraw"), form, status=422)
+    return _followup_page(visit, token, WithdrawForm(), form, status=422)
 
 
 def _followup_page(visit, token, withdraw_form, cancel_form, *, status: int = 200):
