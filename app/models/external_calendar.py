@@ -24,6 +24,8 @@ class ExternalCalendar(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the server last sent a whole calendar (not a 304): the busy window was rebuilt then.
+    last_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A calendars error code (e.g. "forbidden_address"), mapped to a French message in the UI.
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     failure_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -35,3 +35,7 @@ class FeedToken(db.Model):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The token itself, encrypted with a key derived from SECRET_KEY (Fernet), so an owner's
+    # page can show their URL again; the database alone still cannot rebuild any feed URL.
+    # Optional: owners who never need it shown again (school links sent once) leave it empty.
+    sealed_token: Mapped[str | None] = mapped_column(Text)

@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: b87c480a8851
+Revision ID: 25ecf82c5d2c
 Revises: 
-Create Date: 2026-11-29 04:55:08.717120
+Create Date: 2026-11-29 05:00:16.089382
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'b87c480a8851'
+revision = '25ecf82c5d2c'
 down_revision = None
 branch_labels = None
 depends_on = None
