@@ -20,6 +20,7 @@ from app.web import statistics_view
 from app.web.organizer.views import bp
 
 PARIS = statistics.PARIS
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class PeriodForm(FlaskForm):
@@ -28,8 +29,11 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("Du"), validators=[InputRequired(_l("Indiquez une date de début valide."))])
-    end = DateField(_l("Au (inclus)"), validators=[InputRequired(_l("Indiquez une date de fin valide."))])
+    # The browser's date picker sends ISO dates; typed French dates are accepted too.
+    start = DateField(_l("Du"), format=DATE_FORMATS,
+                      validators=[InputRequired(_l("Indiquez une date de début valide."))])
+    end = DateField(_l("Au (inclus)"), format=DATE_FORMATS,
+                    validators=[InputRequired(_l("Indiquez une date de fin valide."))])
 
 
 def _today() -> date:
@@ -56,7 +60,7 @@ def _period_from_request() -> tuple[PeriodForm, statistics.Period | None]:
     if not form.validate():
         for f in (form.start, form.end):
             if f.errors and f.raw_data and f.raw_data[0]:
-                f.errors[:] = [_("Date invalide : utilisez le format jj/mm/aaaa.")]
+                f.errors[:] = [_("Date invalide : choisissez-la dans le calendrier ou écrivez-la jj/mm/aaaa.")]
         return form, None
     try:
         return form, statistics.Period(form.start.data, form.end.data + timedelta(days=1))
