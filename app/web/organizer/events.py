@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
 from app.services import calendar_view, event_desk, events, pairing
-from app.web.organizer.forms import ActionForm, EventForm, ReasonForm, RescheduleForm, SchoolForm, apply_errors
+from app.web.organizer.forms import ActionForm, EventForm, CancelForm, RescheduleForm, SchoolForm, apply_errors
 from app.web.organizer.views import bp, run
 
 
@@ -97,7 +97,7 @@ def _detail(event, *, reschedule_form=None, cancel_form=None, school_form=None, 
     found = pairing.search_role_models(current_user, event, query) if query else []
     return render_template(
         "organizer/events/detail.html", event=event, board=pairing.board(event),
-        reschedule_form=reschedule_form, cancel_form=cancel_form or ReasonForm(prefix="cancel"),
+        reschedule_form=reschedule_form, cancel_form=cancel_form or CancelForm(prefix="cancel"),
         school_form=school_form or SchoolForm(prefix="school"), action_form=ActionForm(),
         trail=event_desk.trail(event), emails=event_desk.emails(event), query=query, found=found,
         statuses=AssignmentStatus,
@@ -141,7 +141,7 @@ def event_reschedule(event_id: int):
 @bp.post("/evenements/<int:event_id>/annuler")
 def event_cancel(event_id: int):
     event = event_desk.get_event(current_user, event_id)
-    form = ReasonForm(prefix="cancel")
+    form = CancelForm(prefix="cancel")
     if not form.validate_on_submit():
         return _detail(event, cancel_form=form, status=422)
     _result, error = run(events.cancel_event, current_user, event, reason=form.reason.data)

@@ -97,6 +97,16 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Raison"), filters=[_strip], validators=[DataRequired(_l("Indiquez une raison.")), Length(max=2000)])
 
 
+class CancelForm(ReasonForm):
+    reason = TextAreaField(_l("Raison de l'annulation"), filters=[_strip],
+                           validators=[DataRequired(_l("Indiquez la raison de l'annulation.")), Length(max=2000)])
+
+
+class DeclineForm(ReasonForm):
+    reason = TextAreaField(_l("Pourquoi la demande est déclinée"), filters=[_strip],
+                           validators=[DataRequired(_l("Indiquez une raison.")), Length(max=2000)])
+
+
 class SchoolForm(FlaskForm):
     uai = StringField(_l("UAI de l'établissement"), filters=[_strip], validators=[DataRequired(_l("Indiquez le numéro UAI.")), Length(max=8)])
     class_level = StringField(_l("Classe ou niveau"), filters=[_strip], validators=[Length(max=40)])

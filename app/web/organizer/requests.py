@@ -13,7 +13,7 @@ from app import labels
 from app.models import EventType, RequestStatus
 from app.reference.academies import ACADEMIES
 from app.services import audit, events, slots, triage
-from app.web.organizer.forms import ActionForm, EventForm, ReasonForm, apply_errors, type_choices
+from app.web.organizer.forms import ActionForm, EventForm, DeclineForm, apply_errors, type_choices
 from app.web.organizer.views import bp, run
 
 # A school request becomes one of these; a conference is the organizers' own initiative.
@@ -77,7 +77,7 @@ def _detail(visit_request, *, form=None, decline_form=None, status=200):
     plan = slots.plan_slots(visit_request)
     return render_template(
         "organizer/requests/detail.html", r=visit_request, plan=plan, form=form or _slot_form(visit_request),
-        decline_form=decline_form or ReasonForm(prefix="decline"), action_form=ActionForm(),
+        decline_form=decline_form or DeclineForm(prefix="decline"), action_form=ActionForm(),
         trail=audit.trail(visit_request), statuses=RequestStatus,
     ), status
 
@@ -115,7 +115,7 @@ def request_schedule(request_id: int):
 @bp.post("/demandes/<int:request_id>/decliner")
 def request_decline(request_id: int):
     visit_request = triage.get_request(current_user, request_id)
-    form = ReasonForm(prefix="decline")
+    form = DeclineForm(prefix="decline")
     if not form.validate_on_submit():
         return _detail(visit_request, decline_form=form, status=422)
     _result, error = run(triage.decline_request, current_user, visit_request, reason=form.reason.data)
