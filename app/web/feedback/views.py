@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from app.extensions import db
@@ -19,7 +20,8 @@ class FeedbackForm(FlaskForm):
     girls_attended = IntegerField(_l("Dont filles"), validators=[Optional(), NumberRange(min=0)])
     satisfaction = RadioField(
         _l("Votre satisfaction"),
-        choices=[("5", _l("5 — excellente")), ("4", "4"), ("3", "3"), ("2", "2"), ("1", _l("1 — décevante"))],
+        choices=[SelectChoice("5", _l("5 — excellente")), SelectChoice("4"), SelectChoice("3"), SelectChoice("2"),
+                 SelectChoice("1", _l("1 — décevante"))],
         validators=[Optional()],
     )
     comment = TextAreaField(_l("Un mot sur la rencontre (facultatif)"), validators=[Optional()])
