@@ -77,6 +77,19 @@ class NewSchool:
     priority: EducationPriority = EducationPriority.NONE
 
 
+def new_school_errors(details: NewSchool) -> dict[str, str]:
+    """What is missing to register a school we do not know (by form field name)."""
+    errors = {}
+    if not details.name.strip():
+        errors["school_name"] = _l("Nous ne connaissons pas encore cet établissement : indiquez son nom.")
+    if not details.commune.strip():
+        errors["commune"] = _l("Indiquez la commune de l'établissement.")
+    postal = details.postal_code.strip()
+    if postal and (len(postal) != 5 or not postal.isdigit()):
+        errors["postal_code"] = _l("Un code postal a cinq chiffres.")
+    return errors
+
+
 def find_or_create(uai: str, details: NewSchool) -> tuple[School, bool]:
     """The school of this UAI, registered from `details` if unknown. Returns (school, created).
 
@@ -86,16 +99,10 @@ def find_or_create(uai: str, details: NewSchool) -> tuple[School, bool]:
     school = find_by_uai(placement.uai)
     if school is not None:
         return school, False
-    errors = {}
-    if not details.name.strip():
-        errors["school_name"] = _l("Nous ne connaissons pas encore cet établissement : indiquez son nom.")
-    if not details.commune.strip():
-        errors["commune"] = _l("Indiquez la commune de l'établissement.")
-    postal = details.postal_code.strip()
-    if postal and (len(postal) != 5 or not postal.isdigit()):
-        errors["postal_code"] = _l("Un code postal a cinq chiffres.")
+    errors = new_school_errors(details)
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
+    postal = details.postal_code.strip()
     school = School(
         uai=placement.uai,
         name=" ".join(details.name.split())[:200],

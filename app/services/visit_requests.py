@@ -108,9 +108,12 @@ def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
     """Raise Invalid with every field's message at once; return the window warnings otherwise."""
     errors: dict[str, str] = {}
     try:
-        schools.place_uai(data.uai)
+        placement = schools.place_uai(data.uai)
     except Invalid as exc:
         errors.update(exc.fields)
+    else:
+        if schools.find_by_uai(placement.uai) is None:
+            errors.update(schools.new_school_errors(data.school))
     if 0 < data.headcount and data.girls_count > data.headcount:
         errors["girls_count"] = _l("Le nombre de filles ne peut pas dépasser l'effectif.")
     if not 0 < data.headcount <= MAX_HEADCOUNT:
