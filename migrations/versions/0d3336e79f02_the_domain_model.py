@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 25ecf82c5d2c
+Revision ID: 0d3336e79f02
 Revises: 
-Create Date: 2026-11-29 05:00:16.089382
+Create Date: 2026-11-29 05:19:05.265885
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '25ecf82c5d2c'
+revision = '0d3336e79f02'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -356,6 +356,7 @@ def upgrade():
     sa.Column('responded_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('confirmed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ended_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('backfilled_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_assignments_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['role_model_id'], ['role_models.id'], name=op.f('fk_assignments_role_model_id_role_models'), ondelete='RESTRICT'),
