@@ -47,7 +47,8 @@ def place_uai(value: str, *, field: str = "uai") -> Placement:
     """Check a UAI (format and check letter) and say where it belongs; Invalid otherwise."""
     uai = normalize_uai(value)
     if not uai:
-        raise Invalid(_l("Indiquez le numéro UAI de l'établissement."), fields={field: _l("Indiquez le numéro UAI de l'établissement.")})
+        message = _l("Indiquez le numéro UAI de l'établissement.")
+        raise Invalid(message, fields={field: message})
     if not is_valid_uai(uai):
         message = _l("Ce numéro UAI n'est pas valide : 7 chiffres suivis d'une lettre de contrôle (ex. 0751234J).")
         raise Invalid(message, fields={field: message})

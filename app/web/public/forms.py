@@ -101,7 +101,8 @@ class RequestForm(FlaskForm):
                                   Length(max=12, message=_l("Un numéro UAI a 8 caractères."))])
     school_name = StringField(_l("Nom de l'établissement"), filters=[_strip], validators=[Length(max=200)])
     commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=120)])
-    postal_code = StringField(_l("Code postal"), filters=[_strip], validators=[Length(max=5, message=_l("Un code postal a cinq chiffres."))])
+    postal_code = StringField(_l("Code postal"), filters=[_strip],
+                              validators=[Length(max=5, message=_l("Un code postal a cinq chiffres."))])
     school_kind = SelectField(_l("Type d'établissement"), choices=_choices(labels.SCHOOL_KINDS, SchoolKind),
                               default=SchoolKind.COLLEGE.value)
     priority = SelectField(_l("Éducation prioritaire"), choices=_choices(labels.EDUCATION_PRIORITIES, EducationPriority),
@@ -117,7 +118,8 @@ class RequestForm(FlaskForm):
                                    Email(_l("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@ac-lyon.fr).")),
                                    Length(max=254)])
     phone = TelField(_l("Téléphone (facultatif)"), filters=[_strip],
-                     validators=[Optional(), Regexp(r"^[0-9 +().-]{6,40}$", message=_l("Ce numéro de téléphone n'est pas valide."))])
+                     validators=[Optional(), Regexp(r"^[0-9 +().-]{6,40}$",
+                                                    message=_l("Ce numéro de téléphone n'est pas valide."))])
 
     class_levels = MultiCheckboxField(_l("Niveau(x) de classe"), choices=[SelectChoice(c) for c in CLASS_LEVELS])
     headcount = CountField(_l("Nombre d'élèves"),
@@ -142,7 +144,11 @@ class RequestForm(FlaskForm):
 
     remarks = TextAreaField(_l("Remarques (facultatif)"),
                             validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
-    consent = BooleanField(description=_l("Notice de confidentialité"), label=_l("J'ai lu la notice de confidentialité et j'accepte que ces informations soient utilisées pour organiser la rencontre."))
+    consent = BooleanField(
+        label=_l("J'ai lu la notice de confidentialité et j'accepte que ces informations soient utilisées "
+                 "pour organiser la rencontre."),
+        description=_l("Notice de confidentialité"),  # its name in the error summary
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
