@@ -87,6 +87,7 @@ AUDIT_ACTIONS = {
     "assignment.withdrawn": _l("S'est retiré·e"),
     "assignment.cancelled": _l("Participation retirée"),
     "assignment.expired": _l("Invitation expirée"),
+    "assignment.backfilled": _l("Remplacement proposé par le matching"),
     "role_model.approved": _l("Candidature validée"),
     "role_model.paused": _l("Mise en pause"),
     "role_model.resumed": _l("Reprise"),
@@ -107,4 +108,19 @@ MATCH_TERMS = {
     "topic": _l("Thèmes"), "region": _l("Région"), "distance": _l("Distance"), "language": _l("Langue"),
     "load": _l("Sollicitations récentes"), "reliability": _l("Fiabilité"), "family_mix": _l("Diversité des métiers"),
     "spread": _l("Répartition dans le mois"),
+}
+# Why matching leaves seats empty (app/matching/candidates.py, app/matching/explain.py).
+MATCH_GAPS = {
+    "no_coverage": _l("Personne ne couvre ce département"),
+    "inactive": _l("En pause ou en attente de validation"),
+    "format": _l("Ne fait pas ce type de rencontre (ou pas sur place, ou pas à distance)"),
+    "outside_window": _l("Hors des disponibilités hebdomadaires"),
+    "exception": _l("Absences déclarées ce jour-là"),
+    "busy": _l("Déjà occupé·es dans leur agenda"),
+    "engaged": _l("Déjà engagé·es sur une autre rencontre à ce moment-là"),
+    "caps_reached": _l("Plafond mensuel atteint"),
+    "conflicts": _l("Retenu·es sur une autre rencontre au même moment"),
+    "too_few_candidates": _l("Trop peu de personnes disponibles"),
+    "no_candidate": _l("Aucune personne disponible"),
+    "solver_limit": _l("Calcul interrompu avant la fin"),
 }

@@ -23,7 +23,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services import access, audit, events, invitations
+from app.services import access, audit, events, invitations, proposals
 from app.services.errors import Conflict
 
 HOLDING_SEAT = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
@@ -118,6 +118,7 @@ def decline(assignment: Assignment, *, reason: str = "", actor: User | str | Non
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.declined",
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
+    proposals.backfill(assignment)
     return assignment
 
 
@@ -150,6 +151,7 @@ def withdraw(assignment: Assignment, *, reason: str = "", actor: User | str | No
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
     events.refresh_status(assignment.event, actor)
+    proposals.backfill(assignment)
     return assignment
 
 
@@ -164,6 +166,8 @@ def cancel(actor: User, assignment: Assignment, *, reason: str = "") -> Assignme
     if was_engaged:
         invitations.participation_cancelled(assignment, actor, reason=assignment.reason or "")
     events.refresh_status(assignment.event, actor)
+    if was_engaged:  # a dismissed proposal needs no replacement
+        proposals.backfill(assignment)
     return assignment
 
 
