@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(plan_command)
 
 
 @click.command("create-user")
@@ -95,3 +96,57 @@ def purge_command(years, dry_run):
     click.echo(f"Retention cutoff {report.cutoff:%Y-%m-%d}: {verb}")
     for name in ("requests", "contacts", "feed_tokens", "audit_entries", "emails"):
         click.echo(f"{name:>16}: {getattr(report, name)}")
+
+
+@click.command("plan")
+@click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="First day (Paris).")
+@click.option("--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day, included.")
+@click.option("--academie", "academies", multiple=True, help="Only this académie (repeatable), e.g. lyon.")
+@click.option("--show", default=20, show_default=True, help="How many events still short to list.")
+def plan_command(start, end, academies, show):
+    """Propose role models for every open event of a period (proposals only, no invitation)."""
+    import time
+
+    from app import labels
+    from app.reference.academies import ACADEMIES
+    from app.services import proposals
+
+    unknown = sorted(set(academies) - set(ACADEMIES))
+    if unknown:
+        raise click.BadParameter(f"unknown académie {', '.join(unknown)}; known: {', '.join(sorted(ACADEMIES))}",
+                                 param_hint="--academie")
+    if end < start:
+        raise click.BadParameter("the period ends before it starts", param_hint="--to")
+    started = time.perf_counter()
+    bar = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        elapsed = f"[{time.perf_counter() - started:6.1f} s]"
+        if stage == "write":
+            if bar is None:
+                bar = click.progressbar(length=total, label=f"{elapsed} writing proposals")
+                bar.__enter__()
+            bar.update(done - bar.pos)
+            if done >= total:
+                bar.__exit__(None, None, None)
+        elif stage == "events":
+            click.echo(f"{elapsed} {total} open event(s) in the period")
+        elif stage == "candidates":
+            click.echo(f"{elapsed} candidates built for {total} event(s) with seats to fill")
+        elif stage == "solve":
+            click.echo(f"{elapsed} {'solving…' if done == 0 else 'solved'}")
+
+    summary = proposals.plan_period(start.date(), end.date(), academies=academies, progress=progress)
+    db.session.commit()
+    click.echo(f"Period {start:%Y-%m-%d} to {end:%Y-%m-%d}: {summary.events} open event(s), "
+               f"{summary.already_full} already with every seat taken or proposed")
+    click.echo(f"Seats to fill: {summary.seats_missing}; proposals written: {summary.seats_proposed}"
+               + (f" (solver: {summary.status}, {summary.method})" if summary.method else ""))
+    unfilled = summary.unfilled
+    click.echo(f"Events still short: {len(unfilled)}")
+    for code, count in summary.reason_counts.most_common():
+        click.echo(f"  {count:6d}  {code} — {labels.label(labels.MATCH_GAPS, code)}")
+    for outcome in unfilled[:show]:
+        click.echo(f"  event {outcome.event_id}: {outcome.seats_left} seat(s) empty — {', '.join(outcome.reasons)}")
+    click.echo("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in summary.timings.items()))
