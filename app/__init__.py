@@ -69,11 +69,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.feeds import bp as feeds_bp
     from app.web.health import bp as health_bp
     from app.web.organizer import bp as organizer_bp
+    from app.web.portal import bp as portal_bp
     from app.web.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organizer_bp, url_prefix="/organisation")
+    app.register_blueprint(portal_bp, url_prefix="/espace")
     app.register_blueprint(health_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(feedback_bp)

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(sync_calendars_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(plan_command)
 
@@ -150,3 +151,18 @@ def plan_command(start, end, academies, show):
     for outcome in unfilled[:show]:
         click.echo(f"  event {outcome.event_id}: {outcome.seats_left} seat(s) empty — {', '.join(outcome.reasons)}")
     click.echo("Timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in summary.timings.items()))
+
+
+@click.command("sync-calendars")
+@click.option("--all", "include_all", is_flag=True, help="Sync every connected calendar, not only those due.")
+def sync_calendars_command(include_all):
+    """Fetch role models' own calendars now (the same sync as the scheduled job)."""
+    from app.services import calendar_sync
+
+    ids = calendar_sync.due_calendar_ids(include_all=include_all)
+    db.session.commit()
+    counts = {"synced": 0, "not_modified": 0, "failed": 0, "skipped": 0}
+    with click.progressbar(ids, label=f"{len(ids)} calendar(s)") as bar:
+        for calendar_id in bar:
+            counts[calendar_sync.sync_committed(calendar_id, force=include_all)] += 1
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

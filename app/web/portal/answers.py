@@ -1,0 +1,41 @@
+"""Answering an invitation from the email's links: GET shows what would happen and changes
+nothing (mail scanners open links), POST acts once. No sign-in needed: the link is signed."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from app.extensions import db, limiter
+from app.services import invitations
+from app.services.errors import Conflict
+from app.services.magic_links import LinkRefused
+from app.web.portal.forms import AnswerForm
+from app.web.portal.views import bp
+
+
+@bp.route("/reponse/<token>/<any(accept, decline):action>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def answer(token: str, action: str):
+    form = AnswerForm()
+    try:
+        assignment = invitations.read_answer_token(token)
+    except LinkRefused as error:
+        return render_template("portal/answer_refused.html", message=error.message), 400
+    page = dict(form=form, action=action, assignment=assignment, event=assignment.event, token=token)
+    if request.method == "GET" or not form.validate_on_submit():
+        state = invitations.answer_state(assignment)
+        clashes = invitations.clashes(assignment) if action == "accept" and not state else []
+        return render_template("portal/answer.html", state=state, clashes=clashes, **page)
+    actor = current_user if current_user.is_authenticated else None
+    try:
+        result = invitations.respond(token, action, reason=form.reason.data or "",
+                                     despite_clashes=form.despite_clashes.data == "1", actor=actor)
+    except (Conflict, LinkRefused) as error:
+        db.session.rollback()
+        return render_template("portal/answer.html", state=str(error.message), clashes=[], **page), 409
+    if not result.done:  # a clash appeared since the page was shown: ask again
+        db.session.rollback()
+        return render_template("portal/answer.html", state=None, clashes=result.clashes, **page), 409
+    db.session.commit()
+    return render_template("portal/answered.html", action=action, event=assignment.event)

@@ -1,0 +1,69 @@
+"""Organizers' side of onboarding: pending applications with an approve button, and inviting
+someone by email. Minimal on purpose: the organizer UI links here from its role-model pages."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models import RoleModel
+from app.services import role_models
+from app.services.errors import DomainError
+from app.services.role_models import InviteData
+from app.web.portal.forms import ConfirmForm, InviteForm, split_codes
+from app.web.portal.views import bp, show_errors
+
+
+def _organizer() -> None:
+    if not current_user.is_organizer:
+        abort(403)
+
+
+@bp.get("/candidatures")
+@login_required
+def applications():
+    _organizer()
+    return render_template("portal/applications.html", pending=role_models.pending_applications(current_user),
+                           form=ConfirmForm())
+
+
+@bp.post("/candidatures/<int:role_model_id>/valider")
+@login_required
+def approve(role_model_id: int):
+    _organizer()
+    rm = db.session.get(RoleModel, role_model_id)
+    if rm is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            role_models.approve(current_user, rm)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s est validé·e et a reçu un lien pour se connecter.", name=rm.display_name), "success")
+    return redirect(url_for("portal.applications"))
+
+
+@bp.route("/inviter", methods=["GET", "POST"])
+@login_required
+def invite():
+    _organizer()
+    form = InviteForm()
+    if form.validate_on_submit():
+        data = InviteData(email=form.email.data, first_name=form.first_name.data, last_name=form.last_name.data,
+                          job_title=form.job_title.data, job_family=form.job_family.data, company=form.company.data,
+                          departements=split_codes(form.departements.data))
+        try:
+            rm = role_models.invite(current_user, data)
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Invitation envoyée à %(name)s.", name=rm.display_name), "success")
+            return redirect(url_for("portal.invite"))
+    return render_template("portal/invite.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,195 @@
+"""The role models' portal: their profile, availability and week (sign-in, calendars, answers,
+data and the organizer's approval buttons live in the sibling modules, on this blueprint)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import wraps
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+from app.extensions import db
+from app.models import AssignmentStatus, UserRole
+from app.models.types import utcnow
+from app.services import invitations, role_models, week_view
+from app.services.errors import DomainError
+from app.web.portal.forms import ConfirmForm, ExceptionForm, ProfileForm, WindowsForm
+
+bp = Blueprint("portal", __name__)
+
+
+@bp.context_processor
+def _helpers():
+    return {"answer_token": invitations.answer_token, "format_day": lambda d: format_date(d, "EEEE d MMMM")}
+
+
+def role_model_required(view):
+    """Signed-in role models only; the profile is in `g.role_model`."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("portal.sign_in", next=request.full_path))
+        if current_user.role != UserRole.ROLE_MODEL:
+            abort(403)
+        g.role_model = role_models.role_model_of(current_user)
+        if g.role_model is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def show_errors(form, error: DomainError) -> None:
+    """Put a service's field messages next to the fields; anything else goes on top."""
+    for name, message in error.fields.items():
+        target = getattr(form, name, None) if form is not None else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, str(message)] if isinstance(target.errors, list) else [str(message)]
+        else:
+            flash(str(message), "error")
+    if not error.fields:
+        flash(str(error.message), "error")
+
+
+@bp.get("/")
+@role_model_required
+def dashboard():
+    rm = g.role_model
+    rows = role_models.engagements_ahead(rm)
+    return render_template(
+        "portal/dashboard.html", rm=rm, form=ConfirmForm(),
+        invited=[a for a in rows if a.status == AssignmentStatus.INVITED],
+        engaged=[a for a in rows if a.status != AssignmentStatus.INVITED],
+    )
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@role_model_required
+def profile():
+    rm = g.role_model
+    form = ProfileForm()
+    if request.method == "GET":
+        form.fill_from(rm)
+    elif form.validate_on_submit():
+        try:
+            role_models.update_profile(current_user, rm, form.to_data())
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Votre profil est enregistré."), "success")
+            return redirect(url_for("portal.profile"))
+    return render_template("portal/profile.html", rm=rm, form=form), 200 if not form.errors else 422
+
+
+def _windows_form(rm) -> WindowsForm:
+    form = WindowsForm()
+    if request.method == "GET":
+        while len(form.windows):
+            form.windows.pop_entry()
+        for window in rm.windows:
+            form.windows.append_entry({"weekday": str(window.weekday), "start_time": window.start_time,
+                                       "end_time": window.end_time})
+        for _blank in range(2):
+            form.windows.append_entry({"weekday": "1", "start_time": None, "end_time": None})
+    return form
+
+
+@bp.route("/disponibilites", methods=["GET", "POST"])
+@role_model_required
+def availability():
+    rm = g.role_model
+    form = _windows_form(rm)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            role_models.set_windows(current_user, rm, form.to_windows())
+        except DomainError as error:
+            db.session.rollback()
+            _window_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Vos créneaux sont enregistrés."), "success")
+            return redirect(url_for("portal.availability"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("portal/availability.html", rm=rm, form=form, exception_form=ExceptionForm(formdata=None),
+                           confirm=ConfirmForm()), status
+
+
+def _window_errors(form: WindowsForm, error: DomainError) -> None:
+    # Service keys are "windows-<index>-<field>" over the non-blank rows: map back to the rows.
+    filled = [e for e in form.windows if e.form.start_time.data is not None or e.form.end_time.data is not None]
+    for key, message in error.fields.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(filled):
+            getattr(filled[int(parts[1])].form, parts[2]).errors = [str(message)]
+        else:
+            flash(str(message), "error")
+
+
+@bp.post("/disponibilites/absences")
+@role_model_required
+def add_exception():
+    rm = g.role_model
+    form = ExceptionForm()
+    if form.validate_on_submit():
+        try:
+            role_models.add_exception(current_user, rm, form.start_date.data, form.end_date.data, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Indisponibilité enregistrée."), "success")
+            return redirect(url_for("portal.availability"))
+    return render_template("portal/availability.html", rm=rm, form=_windows_form(rm), exception_form=form,
+                           confirm=ConfirmForm()), 422
+
+
+@bp.post("/disponibilites/absences/<int:exception_id>/supprimer")
+@role_model_required
+def remove_exception(exception_id: int):
+    if ConfirmForm().validate_on_submit():
+        role_models.remove_exception(current_user, g.role_model, exception_id)
+        db.session.commit()
+        flash(_("Indisponibilité supprimée."), "success")
+    return redirect(url_for("portal.availability"))
+
+
+@bp.post("/pause")
+@role_model_required
+def pause():
+    return _status_change(role_models.pause, _("Votre profil est en pause : aucune nouvelle invitation."))
+
+
+@bp.post("/reprise")
+@role_model_required
+def resume():
+    return _status_change(role_models.resume, _("Bon retour ! Vous pouvez de nouveau être invité·e."))
+
+
+def _status_change(action, message: str):
+    if ConfirmForm().validate_on_submit():
+        try:
+            action(current_user, g.role_model)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("portal.dashboard"))
+
+
+@bp.get("/semaine")
+@role_model_required
+def week():
+    try:
+        day = date.fromisoformat(request.args.get("du", ""))
+    except ValueError:
+        day = utcnow().astimezone(week_view.TZ).date()
+    return render_template("portal/week.html", rm=g.role_model, week=week_view.week(g.role_model, day),
+                           today=utcnow().astimezone(week_view.TZ).date(), midnight=time.max)
