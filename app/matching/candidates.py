@@ -224,7 +224,12 @@ def _engaged(ev, eng, gap, e, r) -> np.ndarray:
 
 def _problem(ev: EventArrays, people: People, arcs, held: np.ndarray) -> tuple[Problem, np.ndarray]:
     arc_e, arc_r = arcs
-    used, arc_rm = np.unique(arc_r, return_inverse=True)
+    used = np.flatnonzero(np.bincount(arc_r, minlength=len(people.ids)))  # people with an arc
+    renumber = np.zeros(len(people.ids), np.int64)
+    renumber[used] = np.arange(len(used))
+    arc_rm = renumber[arc_r]
+    order = np.argsort(arc_e * max(len(used), 1) + arc_rm)  # arcs by (event, person): cheap to validate
+    arc_e, arc_rm = arc_e[order], arc_rm[order]
     months = np.unique(ev.month)
     remaining = _remaining_caps(people, months)[used] if len(used) else np.zeros((0, max(len(months), 1)), np.int64)
     vocabulary = prefs.Vocabulary(w for words in ev.topics for w in words)

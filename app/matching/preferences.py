@@ -79,15 +79,24 @@ def geography() -> tuple[np.ndarray, np.ndarray]:
     global _GEOGRAPHY
     if _GEOGRAPHY is None:
         _GEOGRAPHY = _geography()
+        for array in _GEOGRAPHY:
+            array.setflags(write=False)
     return _GEOGRAPHY
 
 
 def travel_gap_matrix() -> np.ndarray:
-    """Minutes needed between two same-day events, (P, P), by their places."""
-    classes, _ = geography()
-    gap = np.asarray(TRAVEL_MINUTES, np.int64)[classes]
-    gap[ONLINE_PLACE, :] = gap[:, ONLINE_PLACE] = ONLINE_GAP
-    return gap
+    """Minutes needed between two same-day events, (P, P), by their places (read-only)."""
+    global _GAPS
+    if _GAPS is None:
+        classes, _ = geography()
+        gap = np.asarray(TRAVEL_MINUTES, np.int64)[classes]
+        gap[ONLINE_PLACE, :] = gap[:, ONLINE_PLACE] = ONLINE_GAP
+        gap.setflags(write=False)
+        _GAPS = gap
+    return _GAPS
+
+
+_GAPS: np.ndarray | None = None
 
 
 def family_index(job_family: str | None) -> int:

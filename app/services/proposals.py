@@ -37,6 +37,7 @@ from app.matching import candidates as candidate_building
 from app.matching.candidates import OPEN_EVENT_STATUSES, Candidates
 from app.matching.explain import EventPlan, rank
 from app.matching.preferences import load_weights
+from app.matching.problem import Events, Problem
 from app.matching.solver import Solution, SolverSettings, solve
 from app.models import Assignment, AssignmentStatus, Event, EventStatus, RoleModel, User
 from app.models.types import utcnow
@@ -194,9 +195,7 @@ def propose(event: Event, *, actor: User | str | None = ACTOR, now: datetime | N
     return EventProposal(event, created, _outcome(cands, 0, plan), ranking)
 
 
-def _limit_seats(problem, limit: int):
-    from app.matching.problem import Events, Problem
-
+def _limit_seats(problem: Problem, limit: int) -> Problem:
     ev = problem.events
     seats_max = np.minimum(ev.role_models_max, limit)
     events = Events(start=ev.start, end=ev.end, day=ev.day, month=ev.month,
