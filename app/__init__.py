@@ -79,3 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(feedback_bp)
+
+    from app.web import api
+
+    api.init_app(app)  # /api/v1/, its OpenAPI document and docs

@@ -34,7 +34,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _wants_problem_json():
-            return problem(error.code or 500, error.name, error.description)
+            from app.web.api.problems import http_problem
+
+            return http_problem(error)
         messages = {
             403: _("Vous n'avez pas accès à cette page."),
             404: _("Cette page n'existe pas."),

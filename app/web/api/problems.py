@@ -1,0 +1,103 @@
+"""Every API error as application/problem+json (RFC 9457): HTTP errors (including 404 and 405
+raised by routing, 401, 429), domain errors by their `.status`, validation errors with the
+field they are about.
+
+Domain problems are typed with a tag URI ending in their stable `code`
+(`tag:rencontres.industrielles.fr,2026:event_full`); plain HTTP errors are `about:blank`.
+"""
+
+from __future__ import annotations
+
+import http
+import re
+
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from app.errors import problem
+from app.services.errors import DomainError
+
+TYPE_PREFIX = "tag:rencontres.industrielles.fr,2026:"
+_LOCATIONS = {
+    "json": "body",
+    "query": "query",
+    "querystring": "query",
+    "headers": "header",
+    "view_args": "path",
+}
+# Form-style names the services use for list items: "windows-0-start_date".
+_INDEXED = re.compile(r"^(\w+)-(\d+)-(\w+)$")
+# Headers of the original error worth keeping (Allow on 405, WWW-Authenticate on 401).
+_KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def http_problem(error: HTTPException):
+    """An HTTPException under /api/ (routing, abort, webargs validation, rate limit)."""
+    status = error.code or 500
+    if status == 304:
+        return error.get_response()
+    data = getattr(error, "data", None) or {}
+    extra = {}
+    if "messages" in data:  # webargs validation
+        extra["errors"] = list(_flatten_webargs(data["messages"]))
+        extra["code"] = "invalid"
+        detail = "The request is not valid: see `errors`."
+    else:
+        detail = error.description
+    response = problem(status, _phrase(status), detail, **extra)
+    original = error.get_response()
+    for name in _KEPT_HEADERS:
+        if name in original.headers:
+            response.headers[name] = original.headers[name]
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def domain_problem(error: DomainError, *, renames: dict[str, str] | None = None):
+    extra = {"type": TYPE_PREFIX + error.code, "code": error.code}
+    if error.fields:
+        where = "query" if request.method in ("GET", "HEAD") else "body"
+        extra["errors"] = [
+            {"in": where, "field": _api_field(name, renames), "message": str(message)}
+            for name, message in error.fields.items()
+        ]
+    return problem(error.status, _phrase(error.status), str(error.message), **extra)
+
+
+def conflict_problem(code: str, detail: str):
+    return problem(409, _phrase(409), detail, type=TYPE_PREFIX + code, code=code)
+
+
+def _api_field(name: str, renames: dict[str, str] | None) -> str:
+    if renames and name in renames:
+        return renames[name]
+    indexed = _INDEXED.match(name)
+    if indexed:
+        return ".".join(indexed.groups())
+    return name
+
+
+def _flatten_webargs(messages, location: str | None = None, path: tuple = ()):
+    if location is None and isinstance(messages, dict):
+        for loc, inner in messages.items():
+            yield from _flatten_webargs(inner, _LOCATIONS.get(loc, loc), ())
+        return
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            yield from _flatten_webargs(value, location, path if key == "_schema" else (*path, str(key)))
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            yield from _flatten_webargs(item, location, path)
+    else:
+        entry = {"in": location or "body", "message": str(messages)}
+        if path:
+            entry["field"] = ".".join(path)
+        yield entry
