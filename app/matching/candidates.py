@@ -9,7 +9,8 @@ feed numpy checks over all (event, person) pairs. A pair is an arc of the proble
 2. covers the event's département (in person), or accepts remote sessions (online event), and
    does that type of event — else ``format``;
 3. has a weekly window holding the whole event, in the event's wall time (Europe/Paris, or the
-   event's own zone outre-mer) — else ``outside_window``;
+   event's own zone outre-mer; an event over several days needs a window as it starts) — else
+   ``outside_window``;
 4. has no dated exception (day off) on the event's day — else ``exception``;
 5. has no busy block from their own calendar within the event ± ``BUSY_BUFFER`` — ``busy``;
 6. has no other held assignment overlapping it, or the same day too close for the trip between

@@ -79,7 +79,7 @@ class EventArrays:
     origin: datetime
     weekday: np.ndarray  # local weekday, Monday = 0
     local_start: np.ndarray  # local minute of the day
-    local_end: np.ndarray  # local minute of the day, capped at midnight for longer events
+    local_end: np.ndarray  # local minute of the day (just after the start for longer events)
     day: np.ndarray  # local date ordinal
     last_day: np.ndarray
     month: np.ndarray  # local year * 12 + month - 1
@@ -107,7 +107,8 @@ def load_events(events: list[Event]) -> EventArrays:
     for e in events:
         zone = ZoneInfo(e.timezone or "Europe/Paris")
         ls, le = e.start_at.astimezone(zone), e.end_at.astimezone(zone)
-        local_end = le.hour * 60 + le.minute if le.date() == ls.date() else 24 * 60
+        # an event over several days cannot fit a weekly window: being available as it starts is asked
+        local_end = le.hour * 60 + le.minute if le.date() == ls.date() else ls.hour * 60 + ls.minute + 1
         topics = prefs.normalise([*(e.topics or []), *(request_topics.get(e.visit_request_id) or [])])
         rows.append((
             minutes(e.start_at, origin), minutes(e.end_at, origin), ls.weekday(), ls.hour * 60 + ls.minute,

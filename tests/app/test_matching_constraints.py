@@ -237,3 +237,12 @@ def test_closed_events_get_no_proposal(db, create_event, good):
     conference = create_event(type=EventType.CONFERENCE, status=EventStatus.COMPLETED)
     with pytest.raises(Conflict):
         proposals.propose(conference)
+
+
+def test_an_event_over_two_days_needs_a_window_as_it_starts(db, create_event, create_role_model):
+    forum = create_event(type=EventType.CONFERENCE, end_at=START + timedelta(days=1, hours=2))
+    there = create_role_model(windows=[(1, time(9), time(12))])
+    create_role_model(windows=[(1, time(14), time(18))])
+    result = proposals.propose(forum)
+    assert proposed_ids(result) == {there.id}
+    assert result.outcome.dropped == {"outside_window": 1}
