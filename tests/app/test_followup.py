@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app.models import (
     AssignmentStatus,
     AuditEntry,
+    EventSchool,
     EventStatus,
     FeedKind,
     FeedToken,
@@ -142,6 +143,7 @@ def scheduled(client, db, submitted, create_event, create_assignment):
     request.status = RequestStatus.SCHEDULED
     event = create_event(visit_request=request, status=EventStatus.CONFIRMED, title="Intervention au collège",
                          start_at=TODAY + timedelta(days=20))
+    event.schools.append(EventSchool(school=request.school, class_level="4e", headcount=28, girls_count=13))
     create_assignment(event=event, status=AssignmentStatus.CONFIRMED)
     db.session.commit()
     return request, event, token
@@ -199,3 +201,12 @@ def test_organizer_queue_lists_new_requests_in_scope(db, submitted, organizer, c
     assert [r.id for r in visit_requests.list_open_requests(organizer)] == [request.id]
     assert visit_requests.list_open_requests(create_user(academies=["lyon"])) == []
     assert db.session.scalar(select(func.count()).select_from(VisitRequest)) == 1
+
+
+def test_the_calendar_link_serves_the_schools_visit(client, db, scheduled):
+    request, event, token = scheduled
+    page = text(client.get(f"/demandes/suivi/{token}"))
+    path = re.search(r'id="feed-url" value="http://localhost(/feeds/schools/[^"]+\.ics)"', page).group(1)
+    feed = client.get(path)
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    assert event.uid in feed.get_data(as_text=True).replace("\r\n ", "")
