@@ -4,7 +4,7 @@ leaves no personal data anywhere, while past engagements still count in the stat
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import JSON, String, Text, select
