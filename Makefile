@@ -49,6 +49,7 @@ test: install js-test-deps
 	$(BIN)/pytest
 
 bench: install
+	$(BIN)/pip install --quiet -r bench/requirements.txt
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -51,6 +51,8 @@ class Config:
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "3"))
     REMINDER_DAYS = tuple(int(d) for d in os.environ.get("REMINDER_DAYS", "7,1").split(",") if d)
     INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
+    # Rendered calendar feeds kept per process (bytes); 0 renders every request (benchmarks).
+    FEED_CACHE_MAX_BYTES = int(os.environ.get("FEED_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
 
 
 class DevelopmentConfig(Config):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
+from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -129,17 +130,23 @@ class RenderedFeed:
 
 
 class FeedCache:
-    """A per-process LRU of rendered feeds, bounded by total bytes."""
+    """A per-process LRU of rendered feeds, bounded by total bytes (FEED_CACHE_MAX_BYTES)."""
 
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int | None = None):
+        self._max_bytes = max_bytes
         self._entries: OrderedDict[tuple, RenderedFeed] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self.renders = 0  # how many times a feed was rendered (for tests and the benchmark)
 
+    @property
+    def max_bytes(self) -> int:
+        if self._max_bytes is None:
+            return int(current_app.config.get("FEED_CACHE_MAX_BYTES", 64 * 1024 * 1024))
+        return self._max_bytes
+
     def get_or_render(self, key: tuple | None, render) -> RenderedFeed:
-        if key is None:  # no stamp yet: nothing safe to key on
+        if key is None or self.max_bytes <= 0:  # no stamp yet: nothing safe to key on
             self.renders += 1
             return render()
         with self._lock:
@@ -150,10 +157,11 @@ class FeedCache:
         rendered = render()  # outside the lock: two threads may render once each, never wrongly
         with self._lock:
             self.renders += 1
-            if key not in self._entries and len(rendered.body) <= self.max_bytes:
+            max_bytes = self.max_bytes
+            if key not in self._entries and len(rendered.body) <= max_bytes:
                 self._entries[key] = rendered
                 self._size += len(rendered.body)
-                while self._size > self.max_bytes:
+                while self._size > max_bytes:
                     _, evicted = self._entries.popitem(last=False)
                     self._size -= len(evicted.body)
         return rendered

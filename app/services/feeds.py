@@ -23,7 +23,7 @@ from calendars import Attendee, CalendarEvent, EventStatus as CalStatus, PartSta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app import labels
@@ -31,14 +31,17 @@ from app.extensions import db
 from app.models import (
     Assignment,
     AssignmentStatus,
+    DataVersion,
     Event,
     EventSchool,
     EventStatus,
     FeedKind,
+    FeedToken,
     RoleModel,
     School,
     SchoolContact,
     User,
+    UserRole,
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
@@ -313,14 +316,13 @@ def public_events(*, academie: str | None = None, day: date) -> list[CalendarEve
     return _visible_events(db.session.scalars(query), Audience.PUBLIC, day)
 
 
-def _render(key: tuple, locale: str, name: str, collect: Callable[[date], list[CalendarEvent]],
-            *, now: datetime | None = None) -> feed_cache.RenderedFeed:
-    stamp = feed_cache.current_stamp()  # before reading any data: see feed_cache
+def _render(stamp: feed_cache.Stamp | None, key: tuple, locale: str, name: Callable[[], str],
+            collect: Callable[[date], list[CalendarEvent]], *, now: datetime | None = None) -> feed_cache.RenderedFeed:
     day = _today(now)
 
     def render() -> feed_cache.RenderedFeed:
         with force_locale(locale):
-            body = calendars.render_feed(collect(day), name=str(name), refresh_interval=REFRESH)
+            body = calendars.render_feed(collect(day), name=str(name()), refresh_interval=REFRESH)
         changed = stamp.changed_at if stamp else utcnow()
         # The day is part of the key (cancellations drop out by date), so it bounds Last-Modified.
         return feed_cache.RenderedFeed.of(body, max(changed, _day_start(day)))
@@ -329,49 +331,97 @@ def _render(key: tuple, locale: str, name: str, collect: Callable[[date], list[C
     return feed_cache.cache.get_or_render(cache_key, render)
 
 
+# Polling is the hot path: one prebuilt statement resolves the token, checks its owner and reads
+# the data stamp in the same snapshot (the stamp is never older than the data rendered after it,
+# see feed_cache); on a cache hit nothing else is read.
+def _owner_statement(kind: FeedKind, *columns, joins=(), where=()):
+    statement = select(*columns, DataVersion.value.label("stamp"), DataVersion.changed_at).select_from(FeedToken)
+    for target, on in joins:
+        statement = statement.join(target, on)
+    return statement.outerjoin(DataVersion, DataVersion.name == feed_cache.STAMP_NAME).where(
+        FeedToken.token_hash == bindparam("token_hash"), FeedToken.kind == kind, FeedToken.revoked_at.is_(None),
+        *where,
+    )
+
+
+_ROLE_MODEL_OWNER = _owner_statement(
+    FeedKind.ROLE_MODEL, RoleModel.id.label("owner_id"), User.locale,
+    joins=[(User, User.id == FeedToken.user_id), (RoleModel, RoleModel.user_id == User.id)],
+    where=[RoleModel.anonymised_at.is_(None)],
+)
+_SCHOOL_OWNER = _owner_statement(FeedKind.SCHOOL, FeedToken.school_id.label("owner_id"))
+_ORGANIZER_OWNER = _owner_statement(
+    FeedKind.ORGANIZER, User.id.label("owner_id"), User.locale,
+    joins=[(User, User.id == FeedToken.user_id)],
+    where=[User.is_enabled.is_(True), User.role.in_((UserRole.ADMIN, UserRole.ORGANIZER))],
+)
+_STAMP = select(DataVersion.value.label("stamp"), DataVersion.changed_at).where(
+    DataVersion.name == feed_cache.STAMP_NAME
+)
+
+
+def _lookup(statement, token: str | None = None):
+    """The row of a live token's owner with the data stamp, or None (unknown, revoked...)."""
+    if token is not None and (not token or len(token) > 100):
+        return None
+    params = {} if token is None else {"token_hash": feed_tokens.hash_token(token)}
+    return db.session.connection().execute(statement, params).first()
+
+
+def _stamp_of(row) -> feed_cache.Stamp | None:
+    return feed_cache.Stamp(row.stamp, row.changed_at) if row is not None and row.stamp else None
+
+
 def role_model_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
     """The feed behind a role model's secret URL, or None (unknown, revoked, anonymised)."""
-    row = feed_tokens.resolve(FeedKind.ROLE_MODEL, token)
-    if row is None:
-        return None
-    role_model = db.session.scalar(select(RoleModel).where(RoleModel.user_id == row.user_id))
-    if role_model is None or role_model.anonymised_at is not None:
-        return None
-    locale = role_model.user.locale if role_model.user else "fr"
-    with force_locale(locale):
-        name = _("Mes rencontres IndustriElles")
-    return _render(("role_model", role_model.id), locale, name,
-                   lambda day: role_model_events(role_model, day=day), now=now)
+    row = _lookup(_ROLE_MODEL_OWNER, token)
+    return role_model_calendar(row.owner_id, row.locale or "fr", stamp=_stamp_of(row), now=now) if row else None
+
+
+def role_model_calendar(role_model_id: int, locale: str = "fr", *, stamp: feed_cache.Stamp | None = None,
+                        now: datetime | None = None) -> feed_cache.RenderedFeed:
+    def collect(day: date) -> list[CalendarEvent]:
+        return role_model_events(db.session.get(RoleModel, role_model_id), day=day)
+
+    return _render(stamp, ("role_model", role_model_id), locale, lambda: _("Mes rencontres IndustriElles"),
+                   collect, now=now)
 
 
 def school_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
-    row = feed_tokens.resolve(FeedKind.SCHOOL, token)
-    if row is None:
-        return None
-    school = db.session.get(School, row.school_id)
-    name = f"Rencontres IndustriElles — {school.name}"
-    return _render(("school", school.id), "fr", name, lambda day: school_events(school, day=day), now=now)
+    row = _lookup(_SCHOOL_OWNER, token)
+    return school_calendar(row.owner_id, stamp=_stamp_of(row), now=now) if row else None
+
+
+def school_calendar(school_id: int, *, stamp: feed_cache.Stamp | None = None,
+                    now: datetime | None = None) -> feed_cache.RenderedFeed:
+    def name() -> str:
+        return f"Rencontres IndustriElles — {db.session.get(School, school_id).name}"
+
+    def collect(day: date) -> list[CalendarEvent]:
+        return school_events(db.session.get(School, school_id), day=day)
+
+    return _render(stamp, ("school", school_id), "fr", name, collect, now=now)
 
 
 def organizer_feed(token: str, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
-    row = feed_tokens.resolve(FeedKind.ORGANIZER, token)
-    if row is None:
-        return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.is_enabled or not user.is_organizer:
-        return None
-    with force_locale(user.locale):
-        name = _("Rencontres IndustriElles — organisation")
-    return _render(("organizer", user.id), user.locale, name, lambda day: organizer_events(user, day=day), now=now)
+    row = _lookup(_ORGANIZER_OWNER, token)
+    return organizer_calendar(row.owner_id, row.locale or "fr", stamp=_stamp_of(row), now=now) if row else None
+
+
+def organizer_calendar(user_id: int, locale: str = "fr", *, stamp: feed_cache.Stamp | None = None,
+                       now: datetime | None = None) -> feed_cache.RenderedFeed:
+    return _render(stamp, ("organizer", user_id), locale, lambda: _("Rencontres IndustriElles — organisation"),
+                   lambda day: organizer_events(db.session.get(User, user_id), day=day), now=now)
 
 
 def public_feed(academie: str | None = None, *, now: datetime | None = None) -> feed_cache.RenderedFeed | None:
     """All public events, or those of one académie (None for an unknown académie)."""
     if academie is not None and academie not in ACADEMIES:
         return None
+    stamp = _stamp_of(_lookup(_STAMP))
     if academie is None:
         name = "Rencontres IndustriElles"
     else:
         name = f"Rencontres IndustriElles — académie de {ACADEMIES[academie].name}"
-    return _render(("public", academie), "fr", name, lambda day: public_events(academie=academie, day=day), now=now)
-
+    return _render(stamp, ("public", academie), "fr", lambda: name,
+                   lambda day: public_events(academie=academie, day=day), now=now)

@@ -24,7 +24,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import demo, events, feed_tokens
+from app.services import demo, events, feed_tokens, feeds
 from tests.support.ical_parsers import assert_parses_everywhere
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -213,17 +213,14 @@ def test_feed_text_follows_the_role_models_language(client, db, world):
 def test_every_feed_of_the_demo_data_parses_everywhere(client, db):
     demo.seed(seed=7)
     db.session.commit()
-    paths = ["/feeds/public.ics"]
-    for code in sorted({s.academie for s in db.session.scalars(select(School))}):
-        paths.append(f"/feeds/public/{code}.ics")
-    for school in db.session.scalars(select(School)):
-        paths.append(f"/feeds/schools/{feed_tokens.issue(FeedKind.SCHOOL, school=school)}.ics")
-    for role_model in db.session.scalars(select(RoleModel).where(RoleModel.user_id.is_not(None))):
-        paths.append(f"/feeds/role-models/{feed_tokens.issue(FeedKind.ROLE_MODEL, user=role_model.user)}.ics")
-    for user in db.session.scalars(select(User).where(User.role.in_((UserRole.ORGANIZER, UserRole.ADMIN)))):
-        paths.append(f"/feeds/organizers/{feed_tokens.issue(FeedKind.ORGANIZER, user=user)}.ics")
-    db.session.commit()
-    bodies = [fetch(client, path) for path in paths]
+    # The same functions the endpoints call once a token is resolved (tokens are tested above).
+    feeds_made = [feeds.public_feed()]
+    feeds_made += [feeds.public_feed(code) for code in sorted({s.academie for s in db.session.scalars(select(School))})]
+    feeds_made += [feeds.school_calendar(school_id) for school_id in db.session.scalars(select(School.id))]
+    feeds_made += [feeds.role_model_calendar(rm_id) for rm_id in db.session.scalars(select(RoleModel.id))]
+    feeds_made += [feeds.organizer_calendar(user.id) for user in
+                   db.session.scalars(select(User).where(User.role.in_((UserRole.ORGANIZER, UserRole.ADMIN))))]
+    bodies = [feed.body for feed in feeds_made]
     assert sum(body.count(b"BEGIN:VEVENT") for body in bodies) > 50  # the demo data does fill them
     assert any(b"STATUS:CANCELLED" in body for body in bodies)
     assert any(b"STATUS:TENTATIVE" in body for body in bodies)

@@ -12,10 +12,14 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import http_date
 
+from app.extensions import limiter
 from app.services import feeds
 from app.services.feed_cache import RenderedFeed
 
 bp = Blueprint("feeds", __name__)
+# Tokens carry 256 bits (nothing to guess) and polls are answered from the cache: the limiter's
+# bookkeeping would cost more than serving the feed.
+limiter.exempt(bp)
 
 
 @bp.before_request
