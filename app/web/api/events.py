@@ -48,7 +48,7 @@ def list_events(args):
 
 @bp.route("/events", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.EventCreateSchema)
+@bp.arguments(schemas.EventCreateSchema, example=schemas.EVENT_EXAMPLE)
 @bp.response(201, schemas.EventSchema, headers={"Location": {"schema": {"type": "string"}}})
 def create_event(body):
     """Create an event
@@ -73,7 +73,7 @@ def get_event(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}", methods=["PATCH"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.EventUpdateSchema)
+@bp.arguments(schemas.EventUpdateSchema, example={"title": "Nouveau titre"})
 @bp.response(200, schemas.EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
@@ -105,7 +105,7 @@ def publish_event(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/reschedule", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.RescheduleSchema)
+@bp.arguments(schemas.RescheduleSchema, example=schemas.RESCHEDULE_EXAMPLE)
 @bp.response(200, schemas.EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
@@ -121,7 +121,7 @@ def reschedule_event(body, event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/cancel", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.ReasonSchema)
+@bp.arguments(schemas.ReasonSchema, example=schemas.REASON_EXAMPLE)
 @bp.response(200, schemas.EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
@@ -204,7 +204,7 @@ def confirm_assignment(assignment_id: int):
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/cancel", methods=["POST"], tags=ASSIGNMENTS)
 @organizer_only
-@bp.arguments(schemas.ReasonSchema)
+@bp.arguments(schemas.ReasonSchema, example=schemas.REASON_EXAMPLE)
 @bp.response(200, schemas.AssignmentSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")

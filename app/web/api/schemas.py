@@ -489,7 +489,8 @@ class IdempotencyHeaders(Schema):
         validate=validate.Length(16, 64),
         metadata={
             "description": "One per request you mean to make (e.g. a UUID): sending the "
-            "same key again returns the request already made."
+            "same key again returns the request already made.",
+            "example": "4d6f1c2e-0b7a-4c55-9a0e-2f1b8c3d7e90",
         },
     )
 
@@ -663,3 +664,33 @@ class MeSchema(Schema):
             "description": "Null: every académie (admins).",
         },
     )
+
+
+# --- examples (in the docs, and tried first by the Schemathesis tests) -----------------------------
+
+EVENT_EXAMPLE = {
+    "type": "conference",
+    "title": "Les métiers de l'aéronautique",
+    "start_at": "2027-03-16T10:00:00+01:00",
+    "end_at": "2027-03-16T12:00:00+01:00",
+    "departement": "75",
+    "venue": "Lycée Diderot",
+    "commune": "Paris",
+    "role_models_max": 2,
+    "is_public": True,
+    "status": "scheduled",
+}
+RESCHEDULE_EXAMPLE = {"start_at": "2027-03-18T14:00:00+01:00", "end_at": "2027-03-18T16:00:00+01:00"}
+REASON_EXAMPLE = {"reason": "Grève des transports"}
+VISIT_REQUEST_EXAMPLE = {
+    "uai": "0759001B",
+    "school": {"name": "Collège Marie Curie", "commune": "Paris", "postal_code": "75013", "priority": "rep"},
+    "contact": {"name": "Sophie Martin", "role": "teacher", "email": "sophie.martin@ac-paris.fr"},
+    "format": "school_visit",
+    "class_levels": ["4e", "3e"],
+    "headcount": 28,
+    "girls_count": 13,
+    "topics": ["aéronautique"],
+    "windows": [{"start_date": "2027-01-11", "end_date": "2027-01-22", "time_of_day": "morning"}],
+    "consent": True,
+}

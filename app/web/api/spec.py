@@ -89,6 +89,14 @@ class RencontresApi(Api):
     def _register_error_handlers(self):
         pass
 
+    def _register_pagination_header(self):
+        pass  # we page by cursor in the body and a Link header, not with X-Pagination
+
+    def register_blueprint(self, blp, **options):
+        super().register_blueprint(blp, **options)
+        # Operations carry their own tags (TAGS): drop the empty one named after the blueprint.
+        self.spec._tags[:] = [tag for tag in self.spec._tags if tag["name"] != options.get("name", blp.name)]
+
     def _register_responses(self):
         for status in http.HTTPStatus:
             response = {"description": status.phrase}

@@ -70,7 +70,7 @@ def _request_data(body: dict) -> visit_requests.RequestData:
 @bp.route("/visit-requests", methods=["POST"], tags=TAG)
 @limiter.limit(_form_rate_limit, exempt_when=_has_token)
 @bp.arguments(schemas.IdempotencyHeaders, location="headers")
-@bp.arguments(schemas.VisitRequestCreateSchema)
+@bp.arguments(schemas.VisitRequestCreateSchema, example=schemas.VISIT_REQUEST_EXAMPLE)
 @bp.response(201, schemas.VisitRequestCreatedSchema, headers={"Location": {"schema": {"type": "string"}}})
 @bp.alt_response(
     200,
