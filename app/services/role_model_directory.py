@@ -1,5 +1,6 @@
 """The organizers' directory of role models: list and filter those working in their scope,
-open a profile with its engagement history and calendar sync status, approve, pause, resume."""
+open a profile with its engagement history and calendar sync status. Approving, pausing and
+resuming are app/services/role_models.py's."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services import access, audit, scope
-from app.services.errors import Conflict, NotFound
+from app.services import scope
+from app.services.errors import NotFound
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -130,24 +131,3 @@ def get_profile(user: User, role_model_id: int, *, now: datetime | None = None) 
     engaged = sum(1 for a in history if a.status in ENGAGED_STATUSES and start <= a.event.start_at < end)
     return Profile(role_model, history, calendars, engaged)
 
-
-def _change_status(actor: User, role_model: RoleModel, source: RoleModelStatus, target: RoleModelStatus,
-                   action: str) -> RoleModel:
-    access.require_role_model_organizer(actor, role_model)
-    if role_model.status != source:
-        raise Conflict(_l("Ce changement de statut n'est pas possible."), code=f"role_model_{role_model.status.value}")
-    role_model.status = target
-    audit.record(actor, role_model, action)
-    return role_model
-
-
-def approve(actor: User, role_model: RoleModel) -> RoleModel:
-    return _change_status(actor, role_model, RoleModelStatus.PENDING, RoleModelStatus.ACTIVE, "role_model.approved")
-
-
-def pause(actor: User, role_model: RoleModel) -> RoleModel:
-    return _change_status(actor, role_model, RoleModelStatus.ACTIVE, RoleModelStatus.PAUSED, "role_model.paused")
-
-
-def resume(actor: User, role_model: RoleModel) -> RoleModel:
-    return _change_status(actor, role_model, RoleModelStatus.PAUSED, RoleModelStatus.ACTIVE, "role_model.resumed")

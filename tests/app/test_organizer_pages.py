@@ -206,3 +206,20 @@ def test_unknown_ids_are_404(db, client, organizer):
     for url in ("/organisation/demandes/999999", "/organisation/evenements/999999", "/organisation/intervenants/999999",
                 "/organisation/courriels/999999", "/organisation/evenements/999999/modifier"):
         assert client.get(url).status_code == 404, url
+
+
+def test_matching_proposes_on_the_event_page_and_over_a_period(db, client, organizer, create_event, create_role_model):
+    create_role_model(first_name="Amina")
+    create_role_model(first_name="Chloé")
+    event = create_event(organizer=organizer, role_models_max=2, start_at=datetime(2027, 3, 16, 8, tzinfo=UTC))
+    other = create_event(organizer=organizer, start_at=datetime(2027, 3, 18, 8, tzinfo=UTC))
+    url = f"/organisation/evenements/{event.id}"
+    token = _token(client, url)
+    assert client.post(url + "/intervenants/proposer", data={"csrf_token": token}).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "2 propositions ajoutées." in html and "Amina" in html and "Chloé" in html
+    response = client.post("/organisation/planification/lancer",
+                           data={"start": "2027-03-15", "end": "2027-03-21", "csrf_token": token})
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 proposition(s)" in html and other.title in html

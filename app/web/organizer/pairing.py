@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.services import assignments, event_desk, pairing
+from app import labels
+from app.services import assignments, event_desk, pairing, proposals
 from app.web.organizer.forms import ActionForm, PeriodForm, ReasonForm
 from app.web.organizer.views import bp, run
 
@@ -49,6 +50,29 @@ def pairing_invite(event_id: int):
             flash(str(error.message), "error")
         else:
             _report(result, _invited)
+    return _back(event_id)
+
+
+def _gaps(reasons) -> str:
+    return ", ".join(labels.label(labels.MATCH_GAPS, r) for r in reasons)
+
+
+@bp.post("/evenements/<int:event_id>/intervenants/proposer")
+def pairing_propose(event_id: int):
+    """Ask matching for the best candidates for the event's missing seats."""
+    event = event_desk.get_event(current_user, event_id)
+    if ActionForm().validate_on_submit():
+        result, error = run(proposals.propose, event, actor=current_user)
+        if error:
+            flash(str(error.message), "error")
+        elif result.created:
+            flash(ngettext("%(num)d proposition ajoutée.", "%(num)d propositions ajoutées.", len(result.created)),
+                  "success")
+        elif result.outcome is None:
+            flash(_("Toutes les places sont déjà pourvues ou proposées."), "info")
+        else:
+            flash(_("Personne de plus à proposer : %(why)s.", why=_gaps(result.outcome.reasons) or _("aucune raison connue")),
+                  "error")
     return _back(event_id)
 
 
@@ -130,6 +154,26 @@ def plan_period():
         by_event.setdefault(a.event, []).append(a)
     return render_template("organizer/pairing/plan.html", form=form, by_event=by_event, action_form=ActionForm(),
                            status=200 if valid else 422), (200 if valid else 422)
+
+
+@bp.post("/planification/lancer")
+def plan_run():
+    """Batch matching over the period: proposals (not invitations) for every open event."""
+    form = PeriodForm(request.form)
+    if ActionForm().validate_on_submit() and form.validate():
+        summary, error = run(proposals.plan_period, form.start.data, form.end.data, actor=current_user)
+        if error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("%(events)d événement(s) ouverts, %(proposed)d proposition(s) sur %(missing)d place(s) à pourvoir.",
+                    events=summary.events, proposed=summary.seats_proposed, missing=summary.seats_missing), "success")
+            short = [o for o in summary.outcomes if o.seats_left]
+            if short:
+                flash(ngettext("%(num)d événement reste incomplet : voir le détail ci-dessous.",
+                               "%(num)d événements restent incomplets : voir le détail ci-dessous.", len(short)), "info")
+    else:
+        flash(_("Choisissez une période valide."), "error")
+    return redirect(url_for(".plan_period", start=request.form.get("start", ""), end=request.form.get("end", "")))
 
 
 @bp.post("/planification/inviter")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.models import JobFamily, RoleModelStatus
 from app.reference.academies import ACADEMIES
-from app.services import audit, role_model_directory as directory
+from app.services import audit, role_models
+from app.services import role_model_directory as directory
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp, run
 
@@ -35,9 +36,9 @@ def role_model_detail(role_model_id: int):
 
 
 _ACTIONS = {
-    "valider": (directory.approve, "Candidature validée : la personne peut être proposée."),
-    "pause": (directory.pause, "Mise en pause : la personne ne sera plus proposée."),
-    "reprendre": (directory.resume, "La personne peut de nouveau être proposée."),
+    "valider": (role_models.approve, _l("Candidature validée : la personne a reçu un lien pour se connecter.")),
+    "pause": (role_models.pause, _l("Mise en pause : la personne ne sera plus proposée.")),
+    "reprendre": (role_models.resume, _l("La personne peut de nouveau être proposée.")),
 }
 
 
@@ -46,6 +47,6 @@ def role_model_status(role_model_id: int, action: str):
     rm = directory.get_profile(current_user, role_model_id).role_model
     if ActionForm().validate_on_submit():
         service, message = _ACTIONS[action]
-        _, error = run(service, current_user, rm)
-        flash(str(error.message) if error else _(message), "error" if error else "success")
+        _result, error = run(service, current_user, rm)
+        flash(str(error.message) if error else str(message), "error" if error else "success")
     return redirect(url_for(".role_model_detail", role_model_id=role_model_id))
