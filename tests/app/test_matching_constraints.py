@@ -27,6 +27,13 @@ def proposed_ids(result) -> set[int]:
     return {a.role_model_id for a in result.created}
 
 
+def assert_dropped(result, expected: dict) -> None:
+    """Who was left out and why: in the outcome, and stored with every proposal's explanation."""
+    assert result.outcome.dropped == expected
+    for assignment in result.created:
+        assert assignment.explanation["dropped"] == expected
+
+
 @pytest.fixture
 def event(create_event):
     return create_event(role_models_max=3)
@@ -52,7 +59,7 @@ def test_paused_and_pending_people_are_never_proposed(db, event, good, create_ro
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id}
     assert {paused.id, pending.id}.isdisjoint(r["role_model_id"] for r in result.ranking)
-    assert result.outcome.dropped == {"inactive": 2}
+    assert_dropped(result, {"inactive": 2})
     assert result.outcome.reasons == ("too_few_candidates", "inactive")
 
 
@@ -60,7 +67,7 @@ def test_anonymised_people_are_not_even_counted(db, event, good, create_role_mod
     create_role_model(anonymised_at=utcnow())
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id}
-    assert result.outcome.dropped == {}
+    assert_dropped(result, {})
 
 
 def test_only_people_covering_the_departement(db, event, good, create_role_model, create_event):
@@ -79,7 +86,7 @@ def test_online_event_takes_remote_people_from_anywhere(db, create_event, create
     result = proposals.propose(online)
     assert proposed_ids(result) == {far_remote.id}
     assert near_not_remote.id not in {r["role_model_id"] for r in result.ranking}
-    assert result.outcome.dropped == {"format": 1}
+    assert_dropped(result, {"format": 1})
 
 
 def test_event_type_and_in_person_format_must_be_accepted(db, event, good, create_role_model):
@@ -87,7 +94,7 @@ def test_event_type_and_in_person_format_must_be_accepted(db, event, good, creat
     create_role_model(accepts_in_person=False, accepts_remote=True)
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id}
-    assert result.outcome.dropped == {"format": 2}
+    assert_dropped(result, {"format": 2})
     assert "format" in result.outcome.reasons
 
 
@@ -99,7 +106,7 @@ def test_weekly_window_must_hold_the_whole_event_in_paris_time(db, event, create
     create_role_model(windows=[(1, time(9), time(11, 30))])  # holds it in UTC, not in Paris
     result = proposals.propose(event)
     assert proposed_ids(result) == {fits.id}
-    assert result.outcome.dropped == {"outside_window": 3}
+    assert_dropped(result, {"outside_window": 3})
     assert result.outcome.reasons == ("too_few_candidates", "outside_window")
 
 
@@ -123,7 +130,7 @@ def test_a_day_off_excludes_the_person(db, event, good, create_role_model):
     db.session.flush()
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id, back.id}
-    assert result.outcome.dropped == {"exception": 1}
+    assert_dropped(result, {"exception": 1})
 
 
 def test_busy_blocks_count_with_a_travel_buffer(db, event, good, create_role_model):
@@ -135,7 +142,7 @@ def test_busy_blocks_count_with_a_travel_buffer(db, event, good, create_role_mod
     busy(db, fine, START - timedelta(hours=2), START - timedelta(minutes=45))
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id, fine.id}
-    assert result.outcome.dropped == {"busy": 2}
+    assert_dropped(result, {"busy": 2})
 
 
 @pytest.mark.parametrize("status", [AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED,
@@ -146,7 +153,7 @@ def test_held_elsewhere_at_the_same_time(db, event, good, create_role_model, cre
     create_assignment(event=other, role_model=taken, status=status)
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id}
-    assert result.outcome.dropped == {"engaged": 1}
+    assert_dropped(result, {"engaged": 1})
 
 
 def test_ended_participations_elsewhere_do_not_hold_the_person(db, event, create_role_model, create_event,
@@ -167,7 +174,7 @@ def test_same_day_engagement_too_far_to_travel(db, event, good, create_role_mode
     create_assignment(event=paris, role_model=nearby, status=AssignmentStatus.CONFIRMED)
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id, nearby.id}
-    assert result.outcome.dropped == {"engaged": 1}
+    assert_dropped(result, {"engaged": 1})
 
 
 def test_monthly_cap_counts_existing_engagements(db, event, good, create_role_model, create_event, create_assignment):
@@ -179,14 +186,14 @@ def test_monthly_cap_counts_existing_engagements(db, event, good, create_role_mo
                       status=AssignmentStatus.CONFIRMED)
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id, room.id}
-    assert result.outcome.dropped == {"caps_reached": 1}
+    assert_dropped(result, {"caps_reached": 1})
 
 
 def test_a_cap_of_zero_means_never(db, event, good, create_role_model):
     create_role_model(monthly_cap=0)
     result = proposals.propose(event)
     assert proposed_ids(result) == {good.id}
-    assert result.outcome.dropped == {"caps_reached": 1}
+    assert_dropped(result, {"caps_reached": 1})
 
 
 def test_someone_who_declined_is_never_proposed_again(db, event, good, create_role_model, create_assignment):
@@ -245,4 +252,4 @@ def test_an_event_over_two_days_needs_a_window_as_it_starts(db, create_event, cr
     create_role_model(windows=[(1, time(14), time(18))])
     result = proposals.propose(forum)
     assert proposed_ids(result) == {there.id}
-    assert result.outcome.dropped == {"outside_window": 1}
+    assert_dropped(result, {"outside_window": 1})
