@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr
 
@@ -22,7 +23,7 @@ import calendars
 from calendars import Attendee, CalendarEvent, EventStatus as CalStatus, PartStat, Person, Role
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import gettext
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
@@ -42,6 +43,7 @@ from app.models import (
     SchoolContact,
     User,
     UserRole,
+    VisitRequest,
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
@@ -55,6 +57,32 @@ REFRESH = timedelta(hours=1)
 _ENDED = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.WITHDRAWN, AssignmentStatus.CANCELLED)
 _TENTATIVE = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 _PUBLISHED = (EventStatus.SCHEDULED, EventStatus.CONFIRMED, EventStatus.COMPLETED, EventStatus.CANCELLED)
+
+
+# Translated texts memoised for the duration of one feed render: a feed of 200 events asks for
+# the same dozen strings thousands of times, and each Flask-Babel lookup walks the contexts.
+_render_texts: ContextVar[dict | None] = ContextVar("feed_render_texts", default=None)
+
+
+def _(msgid: str, **variables) -> str:
+    texts = _render_texts.get()
+    if texts is None:
+        return gettext(msgid, **variables)
+    text = texts.get(msgid)
+    if text is None:
+        text = texts[msgid] = gettext(msgid)
+    return text % variables if variables else text
+
+
+def _label(mapping: dict, value) -> str:
+    texts = _render_texts.get()
+    if texts is None:
+        return labels.label(mapping, value)
+    key = (id(mapping), getattr(value, "value", value))
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = labels.label(mapping, value)
+    return text
 
 
 class Audience(enum.StrEnum):
@@ -96,7 +124,7 @@ def calendar_event(
         description=_description(event, audience),
         location=_location(event, audience),
         geo=geo,
-        categories=(labels.label(labels.EVENT_TYPES, event.type),),
+        categories=(_label(labels.EVENT_TYPES, event.type),),
     )
 
 
@@ -122,7 +150,7 @@ def _location(event: Event, audience: Audience) -> str:
 
 
 def _description(event: Event, audience: Audience) -> str:
-    lines = [labels.label(labels.EVENT_TYPES, event.type)]
+    lines = [_label(labels.EVENT_TYPES, event.type)]
     if event.description:
         lines.append(event.description.strip())
     if audience == Audience.PUBLIC:
@@ -164,7 +192,7 @@ def _role_model_lines(event: Event, audience: Audience) -> list[str]:
         rm = assignment.role_model
         line = f"{rm.display_name} — {rm.job_title}, {rm.company}"
         if audience == Audience.ORGANIZER:
-            line += f" ({labels.label(labels.ASSIGNMENT_STATUSES, assignment.status)})"
+            line += f" ({_label(labels.ASSIGNMENT_STATUSES, assignment.status)})"
         lines.append(line)
     if not lines:
         return []
@@ -240,13 +268,14 @@ def _ended_at(assignment: Assignment) -> datetime:
     return assignment.ended_at or assignment.responded_at or assignment.updated_at
 
 
-def _event_options():
-    return (
-        selectinload(Event.schools).selectinload(EventSchool.school),
-        selectinload(Event.assignments).selectinload(Assignment.role_model),
-        selectinload(Event.organizer),
-        selectinload(Event.visit_request),
-    )
+def _event_options(audience: Audience) -> list:
+    """Load what `audience`'s view of an event reads, in a few queries, and nothing more."""
+    options = [selectinload(Event.schools).selectinload(EventSchool.school), selectinload(Event.organizer)]
+    if audience in (Audience.SCHOOL, Audience.ORGANIZER):
+        options.append(selectinload(Event.assignments).selectinload(Assignment.role_model))
+    if audience == Audience.ORGANIZER:
+        options.append(selectinload(Event.visit_request).selectinload(VisitRequest.contact))
+    return options
 
 
 def _visible_events(events: Iterable[Event], audience: Audience, day: date) -> list[CalendarEvent]:
@@ -268,7 +297,7 @@ def role_model_events(role_model: RoleModel, *, day: date) -> list[CalendarEvent
             Event.status.in_(_PUBLISHED),
             Event.end_at >= _day_start(day) - PRIVATE_PAST,
         )
-        .options(selectinload(Assignment.event).options(*_event_options()))
+        .options(selectinload(Assignment.event).options(*_event_options(Audience.ROLE_MODEL)))
     )
     keep_since = _day_start(day) - CANCELLED_KEPT_FOR
     values = []
@@ -288,7 +317,7 @@ def school_events(school: School, *, day: date) -> list[CalendarEvent]:
         .join(EventSchool)
         .where(EventSchool.school_id == school.id, Event.status.in_(_PUBLISHED),
                Event.end_at >= _day_start(day) - PRIVATE_PAST)
-        .options(*_event_options())
+        .options(*_event_options(Audience.SCHOOL))
     )
     return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
 
@@ -297,7 +326,7 @@ def organizer_events(user: User, *, day: date) -> list[CalendarEvent]:
     query = (
         select(Event)
         .where(Event.status.in_(_PUBLISHED), Event.end_at >= _day_start(day) - PRIVATE_PAST)
-        .options(*_event_options())
+        .options(*_event_options(Audience.ORGANIZER))
     )
     if user.academies is not None:
         query = query.where(Event.academie.in_(sorted(user.academies) or [""]))
@@ -309,7 +338,6 @@ def public_events(*, academie: str | None = None, day: date) -> list[CalendarEve
         select(Event)
         .where(Event.is_public.is_(True), Event.status.in_(_PUBLISHED),
                Event.end_at >= _day_start(day) - PUBLIC_PAST)
-        .options(selectinload(Event.schools).selectinload(EventSchool.school))
     )
     if academie is not None:
         query = query.where(Event.academie == academie)
@@ -322,7 +350,11 @@ def _render(stamp: feed_cache.Stamp | None, key: tuple, locale: str, name: Calla
 
     def render() -> feed_cache.RenderedFeed:
         with force_locale(locale):
-            body = calendars.render_feed(collect(day), name=str(name()), refresh_interval=REFRESH)
+            texts = _render_texts.set({})
+            try:
+                body = calendars.render_feed(collect(day), name=str(name()), refresh_interval=REFRESH)
+            finally:
+                _render_texts.reset(texts)
         changed = stamp.changed_at if stamp else utcnow()
         # The day is part of the key (cancellations drop out by date), so it bounds Last-Modified.
         return feed_cache.RenderedFeed.of(body, max(changed, _day_start(day)))

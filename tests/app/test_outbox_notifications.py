@@ -19,7 +19,7 @@ def staffed(db, create_user, create_request, create_role_model, create_event, cr
     organizer = create_user(full_name="Claire Organisatrice", academies=["paris"])
     request, _ = create_request()
     event = create_event(title="Intervention au collège", start_at=START, organizer=organizer,
-                         visit_request=request, status=EventStatus.CONFIRMED, sequence=1)
+                         visit_request=request, status=EventStatus.CONFIRMED, sequence=1, role_models_max=5)
     event.schools.append(EventSchool(school=request.school, class_level="4e", headcount=28))
     people = {}
     for status in ("confirmed", "accepted", "invited", "declined", "proposed"):

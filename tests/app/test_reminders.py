@@ -21,7 +21,7 @@ def staffed(db, create_user, create_request, create_role_model, create_event, cr
         organizer = create_user(full_name="Claire Organisatrice", academies=["paris"])
         request, _ = create_request()
         event = create_event(title="Intervention au collège", start_at=start, organizer=organizer,
-                             visit_request=request, status=status)
+                             visit_request=request, status=status, role_models_max=3)
         event.schools.append(EventSchool(school=request.school, class_level="4e", headcount=28))
         confirmed = create_role_model(first_name="Confirmée")
         invited = create_role_model(first_name="Invitée")
