@@ -21,7 +21,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask, current_app
 
 from app.extensions import db
-from app.services import assignments, events, mail_delivery, reminders, scheduler_lease
+from app.services import assignments, events, mail_delivery, reminders, retention, scheduler_lease
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ JOBS: dict[str, tuple[Callable[[], object], int]] = {
     "feedback_requests": (reminders.send_feedback_requests, 3600),
     "expire_invitations": (expire_invitations, 3600),
     "complete_past_events": (events.complete_past_events, 600),
+    "retention_purge": (retention.purge_job, 24 * 3600),
 }
 
 

@@ -104,7 +104,7 @@ def test_two_schedulers_one_runs_the_other_takes_over_when_it_dies(app, database
 
 def test_every_job_of_the_issue_is_registered():
     assert {"heartbeat", "send_outbox", "sync_calendars", "reminders", "feedback_requests", "expire_invitations",
-            "complete_past_events"} <= set(JOBS)
+            "complete_past_events", "retention_purge"} <= set(JOBS)
     assert all(seconds > 0 for _, seconds in JOBS.values())
 
 
