@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from app import signing
 from app.extensions import db
 from app.models import Event, EventFeedback, EventStatus, FeedbackRespondent
 from app.services import audit
@@ -30,9 +30,7 @@ class FeedbackTarget:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    config = current_app.config
-    # Oldest first, the current key last: itsdangerous signs with the last, accepts them all.
-    return URLSafeTimedSerializer([*config.get("SECRET_KEY_FALLBACKS", []), config["SECRET_KEY"]], salt=SALT)
+    return signing.serializer(SALT)
 
 
 def sign(event_id: int, respondent: FeedbackRespondent, respondent_id: int) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 
+from app import signing
 from app.extensions import db
 from app.models import User, UserRole
 from app.models.types import utcnow
@@ -45,8 +45,7 @@ class MagicLink:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    keys = [*current_app.config.get("SECRET_KEY_FALLBACKS", []), current_app.config["SECRET_KEY"]]
-    return URLSafeTimedSerializer(keys, salt=_SALT)  # signs with the last key, verifies with all
+    return signing.serializer(_SALT)
 
 
 def _stamp(user: User) -> str:
