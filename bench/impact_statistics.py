@@ -103,9 +103,17 @@ def populate(n: int, rng: random.Random) -> None:
                    for i in range(max(10, n // 2))]
     db.session.execute(insert(RoleModel), role_models)
     pairs = {(rng.randrange(n) + 1, rng.randrange(len(role_models)) + 1) for _ in range(n)}
-    db.session.execute(insert(Assignment), [
-        {"event_id": e, "role_model_id": r, "status": AssignmentStatus.CONFIRMED, "explanation": {},
-         "proposed_at": start, "updated_at": start} for e, r in pairs])
+    held: dict[int, list[tuple]] = {}  # the database refuses overlapping engagements of one person
+    rows = []
+    for e, r in sorted(pairs):
+        event = events[e - 1]
+        if any(s < event["end_at"] and event["start_at"] < t for s, t in held.get(r, [])):
+            continue
+        held.setdefault(r, []).append((event["start_at"], event["end_at"]))
+        rows.append({"event_id": e, "role_model_id": r, "status": AssignmentStatus.CONFIRMED, "explanation": {},
+                     "proposed_at": start, "updated_at": start, "start_at": event["start_at"],
+                     "end_at": event["end_at"]})
+    db.session.execute(insert(Assignment), rows)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # planner statistics, as autovacuum keeps them in production
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

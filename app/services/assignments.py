@@ -2,7 +2,8 @@
 
 Capacity is re-checked under a lock on the event row (PostgreSQL `SELECT … FOR UPDATE`;
 SQLite serializes writers with BEGIN IMMEDIATE), so two people accepting the last seat at the
-same moment cannot both get it.
+same moment cannot both get it. Nobody holds two overlapping engagements: checked here, and
+refused by the database whatever happens (app/services/bookings.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services import access, audit, events, invitations, proposals
+from app.services import access, audit, bookings, events, invitations, proposals
 from app.services.errors import Conflict
 
 HOLDING_SEAT = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
@@ -31,26 +32,20 @@ HOLDING_SEAT = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
 LATE_CANCELLATION = timedelta(hours=72)
 
 
-def _lock_event(event: Event) -> None:
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
-    db.session.refresh(event, attribute_names=["status", "role_models_max"])
-
-
 def _require_event_open(event: Event) -> None:
     if event.status not in (EventStatus.DRAFT, EventStatus.SCHEDULED, EventStatus.CONFIRMED):
         raise Conflict(_l("Cet événement est clos ou annulé."), code="event_closed")
 
 
-def _seats_taken(event: Event, *, excluding: Assignment | None = None) -> int:
-    query = select(Assignment).where(Assignment.event_id == event.id, Assignment.status.in_(HOLDING_SEAT))
-    return sum(1 for a in db.session.scalars(query) if a is not excluding)
-
-
-def _transition(assignment: Assignment, target: AssignmentStatus) -> None:
+def _require_can_become(assignment: Assignment, target: AssignmentStatus) -> None:
     if not assignment.status.can_become(target):
         raise Conflict(
             _l("Cette participation ne peut plus passer à cet état."), code=f"assignment_{assignment.status.value}"
         )
+
+
+def _transition(assignment: Assignment, target: AssignmentStatus) -> None:
+    _require_can_become(assignment, target)
     assignment.status = target
 
 
@@ -98,13 +93,17 @@ def invite(actor: User, assignment: Assignment) -> Assignment:
 
 
 def accept(assignment: Assignment, *, actor: User | str | None = None) -> Assignment:
-    """The role model says yes. Refused if the event filled up meanwhile."""
+    """The role model says yes. Refused if the event filled up meanwhile, or if they hold
+    another engagement at that time (checks first, then the change, flushed at once)."""
     event = assignment.event
-    _lock_event(event)
+    bookings.lock_event(event)
     _require_event_open(event)
-    _transition(assignment, AssignmentStatus.ACCEPTED)
-    if _seats_taken(event, excluding=assignment) >= event.role_models_max:
+    _require_can_become(assignment, AssignmentStatus.ACCEPTED)
+    if bookings.seats_taken(event, excluding=assignment) >= event.role_models_max:
         raise Conflict(_l("L'événement est déjà complet : merci, l'équipe vous recontactera."), code="event_full")
+    bookings.require_free(assignment, by_role_model=True)
+    _transition(assignment, AssignmentStatus.ACCEPTED)
+    bookings.flush_or_conflict()
     assignment.responded_at = utcnow()
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.accepted", event_id=event.id)
     invitations.answer_received(assignment)
@@ -126,11 +125,14 @@ def confirm(actor: User, assignment: Assignment) -> Assignment:
     """The organizer confirms an accepted role model; the event is confirmed once enough are."""
     event = assignment.event
     access.require_event_organizer(actor, event)
-    _lock_event(event)
+    bookings.lock_event(event)
     _require_event_open(event)
-    _transition(assignment, AssignmentStatus.CONFIRMED)
-    if _seats_taken(event, excluding=assignment) >= event.role_models_max:
+    _require_can_become(assignment, AssignmentStatus.CONFIRMED)
+    if bookings.seats_taken(event, excluding=assignment) >= event.role_models_max:
         raise Conflict(_l("L'événement a déjà son nombre maximal d'intervenant·es."), code="event_full")
+    bookings.require_free(assignment, by_role_model=False)
+    _transition(assignment, AssignmentStatus.CONFIRMED)
+    bookings.flush_or_conflict()
     assignment.confirmed_at = utcnow()
     audit.record(actor, assignment, "assignment.confirmed", event_id=event.id)
     invitations.participation_confirmed(assignment, actor)

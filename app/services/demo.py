@@ -293,6 +293,7 @@ def _seed_requests(rng: random.Random, schools: list[School], today: date) -> li
 def _seed_events(rng, schools, role_models, requests, organizer, today) -> list[Event]:
     events: list[Event] = []
     active = [rm for rm in role_models if rm.status == RoleModelStatus.ACTIVE]
+    held: dict[int, list[tuple[datetime, datetime]]] = {}  # nobody is booked twice at once
     plan = (
         [(EventStatus.DRAFT, 6), (EventStatus.SCHEDULED, 16), (EventStatus.CONFIRMED, 20),
          (EventStatus.COMPLETED, 8), (EventStatus.CANCELLED, 5)]
@@ -358,7 +359,7 @@ def _seed_events(rng, schools, role_models, requests, organizer, today) -> list[
             event.schools.append(EventSchool(school=school, class_level=rng.choice(CLASS_LEVELS),
                                              headcount=request.headcount if request else rng.randint(20, 30),
                                              girls_count=request.girls_count if request else rng.randint(6, 15)))
-            _assign(rng, event, active)
+            _assign(rng, event, active, held)
             events.append(event)
     db.session.add_all(events)
     return events
@@ -374,13 +375,19 @@ _ASSIGNMENT_MIX = {
 }
 
 
-def _assign(rng: random.Random, event: Event, active: list[RoleModel]) -> None:
+def _assign(rng: random.Random, event: Event, active: list[RoleModel],
+            held: dict[int, list[tuple[datetime, datetime]]]) -> None:
     local = [rm for rm in active if event.departement in {d.departement for d in rm.departements}]
     pool = local if len(local) >= event.role_models_max else active
     chosen = rng.sample(pool, k=min(len(pool), rng.randint(event.role_models_min, event.role_models_max)))
     now = datetime.now(UTC)
     for rm in chosen:
         status = rng.choice(_ASSIGNMENT_MIX[event.status])
+        if status in (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED):
+            times = held.setdefault(id(rm), [])
+            if any(start < event.end_at and event.start_at < end for start, end in times):
+                continue  # the database refuses overlapping engagements (app/models/assignment.py)
+            times.append((event.start_at, event.end_at))
         a = Assignment(role_model=rm, status=status, score=round(rng.uniform(0.5, 0.98), 2),
                        explanation={"reasons": ["covers_departement", "sector_match"]})
         if status != AssignmentStatus.PROPOSED:

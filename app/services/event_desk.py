@@ -22,7 +22,7 @@ from app.models import (
     School,
     User,
 )
-from app.services import access, audit, scope
+from app.services import access, audit, bookings, scope
 from app.services.errors import Conflict, Invalid, NotFound
 
 
@@ -63,6 +63,7 @@ def add_school(actor: User, event: Event, *, uai: str, class_level: str = "", he
                girls_count: int | None = None) -> EventSchool:
     """Another school or class joins a half-day or conference (a visit serves one school)."""
     access.require_event_organizer(actor, event)
+    bookings.lock_event(event)  # two classes joining at once cannot both take the last places
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
         raise Conflict(_l("Cet événement est clos : il ne peut plus être modifié."), code="event_closed")
     errors = {}
@@ -77,6 +78,10 @@ def add_school(actor: User, event: Event, *, uai: str, class_level: str = "", he
         errors["headcount"] = _l("L'effectif doit être positif.")
     if girls_count is not None and (girls_count < 0 or (headcount is not None and girls_count > headcount)):
         errors["girls_count"] = _l("Le nombre de filles doit être compris entre 0 et l'effectif.")
+    pupils = bookings.pupils_expected(event)
+    if "headcount" not in errors and event.capacity is not None and pupils + (headcount or 0) > event.capacity:
+        errors["headcount"] = _l("L'événement est complet : %(left)s places restantes sur %(capacity)s.",
+                                 left=max(0, event.capacity - pupils), capacity=event.capacity)
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
     row = EventSchool(school=school, class_level=class_level.strip(), headcount=headcount, girls_count=girls_count)

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
-from app.services import access, audit, notifications, scope
+from app.services import access, audit, bookings, notifications, scope
 from app.services.errors import Conflict, Invalid
 
 # Changes attendees must see in their calendars; anything else does not bump SEQUENCE.
@@ -111,6 +111,10 @@ def create_event(
 ) -> Event:
     """Create an event; `schools` lists (school, class level, headcount, girls) taking part."""
     validate(data)
+    pupils = sum(headcount or 0 for _school, _level, headcount, _girls in schools)
+    if data.capacity is not None and pupils > data.capacity:
+        raise Invalid(_l("Certains champs sont à corriger."),
+                      fields={"capacity": _l("Les classes inscrites comptent déjà %(n)s élèves.", n=pupils)})
     departement = data.departement.upper()
     academie = ACADEMIE_BY_DEPARTEMENT[departement]
     access.require_organizer_of(actor, academie.code)
@@ -142,10 +146,14 @@ def schedule_request(actor: User, request: VisitRequest, data: EventData) -> Eve
 
 
 def update_event(actor: User, event: Event, data: EventData) -> Event:
-    """Edit an event. A change of time or place bumps SEQUENCE and tells everyone concerned."""
+    """Edit an event. A change of time or place bumps SEQUENCE and tells everyone concerned.
+    Under the event's lock: never fewer seats than people holding one, never fewer places than
+    pupils expected, never a new time that one of its role models already gave elsewhere."""
     access.require_event_organizer(actor, event)
+    bookings.lock_event(event)
     _require_open(event)
     validate(data)
+    _require_room_for_current(event, data)
     old_start, old_end = event.start_at, event.end_at
     departement = data.departement.upper()
     changes = {k: v for k, v in {**data.__dict__, "departement": departement}.items() if getattr(event, k) != v}
@@ -156,6 +164,9 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     for key, value in changes.items():
         setattr(event, key, value)
     moved = any(k in changes for k in _CALENDAR_FIELDS)
+    if "start_at" in changes or "end_at" in changes:
+        bookings.follow_event_times(event)
+        bookings.flush_or_conflict()
     if changes:
         event.sequence += 1  # every visible change reaches calendars (summary, description too)
         audit.record(actor, event, "event.updated", fields=sorted(changes))
@@ -242,6 +253,19 @@ def complete_past_events(*, now: datetime | None = None) -> int:
 
 def engaged_count(event: Event, statuses=ENGAGED_STATUSES) -> int:
     return sum(1 for a in event.assignments if a.status in statuses)
+
+
+def _require_room_for_current(event: Event, data: EventData) -> None:
+    errors = {}
+    holding = bookings.seats_taken(event)
+    if data.role_models_max < holding:
+        errors["role_models_max"] = _l("%(n)s intervenant·es ont déjà accepté ou sont confirmé·es : retirez-en avant "
+                                       "de réduire le maximum.", n=holding)
+    pupils = bookings.pupils_expected(event)
+    if data.capacity is not None and data.capacity < pupils:
+        errors["capacity"] = _l("Les classes inscrites comptent déjà %(n)s élèves.", n=pupils)
+    if errors:
+        raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
 
 
 def _require_open(event: Event) -> None:

@@ -18,10 +18,11 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from app import signing
 from app.extensions import db
 from app.links import external_url
 from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User
-from app.services import assignments, feeds
+from app.services import assignments, bookings, feeds
 from app.services.errors import Conflict
 from app.services.magic_links import LinkRefused
 from app.services.outbox import queue_email
@@ -33,8 +34,7 @@ _HOLDING = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    keys = [*current_app.config.get("SECRET_KEY_FALLBACKS", []), current_app.config["SECRET_KEY"]]
-    return URLSafeTimedSerializer(keys, salt=_SALT)
+    return signing.serializer(_SALT)
 
 
 def link_lifetime() -> timedelta:
@@ -127,8 +127,8 @@ class Answer:
 
 def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool = False,
             actor: User | None = None) -> Answer:
-    """Accept or decline through a link. Accepting a time that clashes with a busy block or
-    another engagement only happens with `despite_clashes` (the page asked first)."""
+    """Accept or decline through a link. Accepting a time that clashes with a busy block only
+    happens with `despite_clashes` (the page asked first); over another engagement, never."""
     if action not in ACTIONS:
         raise LinkRefused(_l("Cette action n'existe pas."), code="invalid")
     assignment = read_answer_token(token)
@@ -139,6 +139,7 @@ def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool 
     if action == "decline":
         assignments.decline(assignment, reason=(reason or "")[:1000], actor=who)
         return Answer(assignment, True)
+    bookings.require_free(assignment, by_role_model=True)
     found = clashes(assignment)
     if found and not despite_clashes:
         return Answer(assignment, False, found)

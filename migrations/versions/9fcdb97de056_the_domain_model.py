@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 0d3336e79f02
+Revision ID: 9fcdb97de056
 Revises: 
-Create Date: 2026-11-29 05:19:05.265885
+Create Date: 2026-11-29 05:36:03.059905
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '0d3336e79f02'
+revision = '9fcdb97de056'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -358,6 +358,9 @@ def upgrade():
     sa.Column('ended_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('backfilled_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('start_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('end_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status NOT IN ('accepted', 'confirmed') OR (start_at IS NOT NULL AND end_at > start_at)", name=op.f('ck_assignments_holding_has_times')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_assignments_event_id_events'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['role_model_id'], ['role_models.id'], name=op.f('fk_assignments_role_model_id_role_models'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
