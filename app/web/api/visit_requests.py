@@ -79,6 +79,7 @@ def _request_data(body: dict) -> visit_requests.RequestData:
     description="The same Idempotency-Key was sent before: the request already made "
     "(without its follow-up token, which was given the first time).",
 )
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
 def create_visit_request(headers, body):
     """Ask for a visit
 
