@@ -278,6 +278,8 @@ def _month_bounds(ev: EventArrays) -> tuple[datetime, datetime]:
 
 def _load_engagements(people: People, ev: EventArrays, population, now: datetime) -> None:
     month_start, month_end = _month_bounds(ev)
+    # events last up to three days: one starting before the first month may still overlap
+    month_start = min(month_start, ev.origin - timedelta(days=3))
     holding = or_(
         Assignment.status.in_(ENGAGED_STATUSES),
         and_(Assignment.status == AssignmentStatus.PROPOSED, Event.status.in_(OPEN_EVENT_STATUSES)),
