@@ -112,6 +112,7 @@ def generate(n_events: int, n_role_models: int, seed: int) -> dict[str, list[dic
                     "role_model_id": r + 1, "weekday": half // 2,
                     "start_time": datetime(2000, 1, 1, *start).time(), "end_time": datetime(2000, 1, 1, *end).time()})
     event_id = 0
+    times: dict[int, tuple[datetime, datetime]] = {}
 
     def add_event(start: datetime, end: datetime, departement: str, status: str, **kw) -> int:
         nonlocal event_id
@@ -125,12 +126,14 @@ def generate(n_events: int, n_role_models: int, seed: int) -> dict[str, list[dic
             "role_models_max": kw.get("seats_max", 1), "topics": kw.get("topics", []), "is_public": False,
             "sequence": 0, "created_at": now, "updated_at": now,
         })
+        times[event_id] = (start, end)
         return event_id
 
     def engage(rm_index: int, event: int, status: str = "confirmed") -> None:
+        start, end = times[event]  # holding assignments carry their event's times
         rows["assignments"].append({
             "event_id": event, "role_model_id": rm_index + 1, "status": status, "score": None, "explanation": {},
-            "link_version": 1, "proposed_at": now, "updated_at": now})
+            "link_version": 1, "proposed_at": now, "updated_at": now, "start_at": start, "end_at": end})
 
     for i in range(n_events):
         topics = ([SECTORS[int(ev["sector"][i])]] if ev["sector"][i] >= 0 else []) + (
@@ -159,12 +162,16 @@ def generate(n_events: int, n_role_models: int, seed: int) -> dict[str, list[dic
         day = MONDAY - timedelta(days=int(extra.integers(7, 12)))
         engage(r, add_event(instant(9 * 60, day), instant(11 * 60, day), code[int(rm["home"][r])], "confirmed"))
         rows["role_models"][r]["monthly_cap"] += 1
-    past = [add_event(NOW - timedelta(days=int(d)), NOW - timedelta(days=int(d)) + timedelta(hours=2),
-                      code[int(extra.integers(0, sw.N_DEPARTEMENTS))], "completed", seats_max=4)
-            for d in extra.integers(2, 89, 3000)]
+    # past events: four 2-hour slots a day over the last 88 days; a person's are on distinct days
+    past: dict[tuple[int, int], int] = {}
     for r in range(n_role_models):
-        for e in extra.choice(past, min(int(rm["recent_load"][r]), 5), replace=False).tolist():
-            engage(r, e)
+        for d in extra.choice(np.arange(2, 90), min(int(rm["recent_load"][r]), 5), replace=False).tolist():
+            slot = int(extra.integers(0, 4))
+            if (d, slot) not in past:
+                start = NOW - timedelta(days=d) + timedelta(hours=slot * 2)
+                past[d, slot] = add_event(start, start + timedelta(hours=2),
+                                          code[int(extra.integers(0, sw.N_DEPARTEMENTS))], "completed", seats_max=4)
+            engage(r, past[d, slot])
     return rows
 
 
