@@ -122,13 +122,19 @@ def _explanation(cands: Candidates, index: int, plan: EventPlan, position: int, 
         "rank": position + 1,
         "alternatives": [
             {"role_model_id": int(ids[c.role_model]), "cost": int(c.cost), "satisfied": list(c.satisfied),
-             "blocked": c.blocked}
+             "blocked": _blocked(c.blocked, plan)}
             for c in plan.alternatives
         ],
         "candidates": int(cands.arc_counts[index]),
         "dropped": cands.dropped_for(index),
         "solver": {"status": solution.status, "method": solution.method},
     }
+
+
+def _blocked(code: str | None, plan: EventPlan) -> str | None:
+    """Why an alternative is not on the event: nothing when every seat is filled (they simply
+    cost more); the solver's "free" code only means something while seats stay empty."""
+    return None if code == "solver_limit" and plan.seats_missing == 0 else code
 
 
 def _outcome(cands: Candidates, index: int, plan: EventPlan) -> EventOutcome:

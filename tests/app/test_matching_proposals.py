@@ -39,6 +39,7 @@ def test_propose_writes_explained_proposals(db, create_event, create_role_model)
     assert x["source"] == "propose" and x["candidates"] == 3
     second = ({other.id, spare.id} - {a.role_model_id for a in result.created}).pop()
     assert [alt["role_model_id"] for alt in x["alternatives"]] == [second]  # the one left out
+    assert x["alternatives"][0]["blocked"] is None  # free, just further down the ranking
     assert 0 < best.score <= 1 and best.score >= max(a.score for a in result.created)
     assert {r["role_model_id"] for r in result.ranking} == {match.id, other.id, spare.id}
     assert [e.action for e in audit.trail(best)] == ["assignment.proposed"]
@@ -141,6 +142,20 @@ def test_plan_fills_the_open_events_of_the_period(db, create_event, create_role_
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)
                              .where(AuditEntry.action == "assignment.proposed")) == 7
     assert [e.actor_label for e in audit.trail(written[0])] == ["matching"]
+
+
+def test_plan_explains_who_the_other_event_took(db, create_event, create_role_model):
+    first = create_event(role_models_max=1, topics=["chimie"])
+    second = create_event(role_models_max=1, topics=["chimie"], start_at=START + timedelta(minutes=30))
+    star = create_role_model(sectors=["chimie"])
+    other = create_role_model(sectors=["textile"])
+    summary = proposals.plan_period(*WEEK)
+    assert summary.seats_proposed == 2
+    [without_star] = db.session.scalars(select(Assignment).where(
+        Assignment.event_id.in_([first.id, second.id]), Assignment.role_model_id == other.id)).all()
+    [alternative] = without_star.explanation["alternatives"]
+    assert alternative["role_model_id"] == star.id and alternative["blocked"] == "conflicts"
+    assert alternative["cost"] < without_star.explanation["cost"] and "topic" in alternative["satisfied"]
 
 
 def test_plan_twice_adds_nothing(db, create_event, create_role_model):
