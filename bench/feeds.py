@@ -14,7 +14,7 @@ Targets (issue 4): warm >= 20x Radicale and >= 50% of bare; 304 >= 70% of bare.
 Prints a table, then one line of JSON with the same figures.
 
     .venv/bin/pip install -r bench/requirements.txt      # Radicale
-    .venv/bin/python bench/feeds.py [--seconds 3] [--connections 4] [--postgres URL]
+    .venv/bin/python bench/feeds.py [--seconds 2] [--rounds 3] [--connections 4] [--postgres URL]
 
 The database is a throwaway SQLite file, or with --postgres (a server URL, as
 TEST_DATABASE_URL) a throwaway PostgreSQL database, dropped at the end.
@@ -254,8 +254,9 @@ def measure(port: int, path: str, *, seconds: float, connections: int, headers: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each measure")
+    parser.add_argument("--seconds", type=float, default=2.0, help="duration of each measure")
     parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
                         help="PostgreSQL server URL for a throwaway database (default: SQLite)")
     args = parser.parse_args()
@@ -269,7 +270,8 @@ def main() -> None:
         (folder / "feed.ics").write_bytes(body)
         (folder / "bare_app.py").write_text(textwrap.dedent(BARE_APP.format(path=str(folder / "feed.ics"))))
 
-        env = {"DATABASE_URL": database_url, "RENCONTRES_ENV": "production", "SECRET_KEY": "bench",
+        env = {"DATABASE_URL": database_url, "RENCONTRES_ENV": "production",
+               "SECRET_KEY": "bench-only-secret-key-long-enough-for-production",
                "SCHEDULER_IN_PROCESS": "0", "PYTHONPATH": str(ROOT)}
         ports = {name: free_port() for name in ("warm", "cold", "bare", "radicale")}
         gunicorn(stack, folder, "wsgi:app", ports["warm"], env)
@@ -297,13 +299,20 @@ def main() -> None:
                 request(port, "GET", feed_path)
 
         run = {"seconds": args.seconds, "connections": args.connections}
-        figures = {
-            "cold": measure(ports["cold"], feed_path, **run),
-            "warm": measure(ports["warm"], feed_path, **run),
-            "304": measure(ports["warm"], feed_path, headers={"If-None-Match": etag}, expect=304, **run),
-            "bare": measure(ports["bare"], "/feed.ics", **run),
-            "radicale": measure(ports["radicale"], radicale_path, headers=RADICALE_AUTH, **run),
+        scenarios = {
+            "cold": lambda: measure(ports["cold"], feed_path, **run),
+            "warm": lambda: measure(ports["warm"], feed_path, **run),
+            "304": lambda: measure(ports["warm"], feed_path, headers={"If-None-Match": etag}, expect=304, **run),
+            "bare": lambda: measure(ports["bare"], "/feed.ics", **run),
+            "radicale": lambda: measure(ports["radicale"], radicale_path, headers=RADICALE_AUTH, **run),
         }
+        # Rounds interleave the systems, so a burst of load from elsewhere on the machine hits
+        # them all alike; each system keeps its best round.
+        rounds: dict[str, list[dict]] = {name: [] for name in scenarios}
+        for _ in range(args.rounds):
+            for name, run_once in scenarios.items():
+                rounds[name].append(run_once())
+        figures = {name: max(results, key=lambda f: f["rps"]) for name, results in rounds.items()}
 
     bare, warm = figures["bare"]["rps"], figures["warm"]["rps"]
     ratios = {
@@ -314,7 +323,8 @@ def main() -> None:
     targets = {"warm_vs_radicale": 20.0, "warm_vs_bare": 0.5, "not_modified_vs_bare": 0.7}
     backend = "postgresql" if args.postgres else "sqlite"
     print(f"role model feed: {args.events} events, {len(body):,} bytes; gunicorn 2 workers (gthread, 2 threads); "
-          f"{args.connections} keep-alive connections x {args.seconds:g} s each; database: {backend}")
+          f"{args.connections} keep-alive connections x {args.seconds:g} s, best of {args.rounds} interleaved rounds; "
+          f"database: {backend}")
     print(f"{'measure':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
     for name, f in figures.items():
         print(f"{name:<10} {f['rps']:>9,.1f} {f['p50_ms']:>8} {f['p99_ms']:>8} {f['requests']:>9} {f['errors']:>7}")
@@ -322,7 +332,7 @@ def main() -> None:
         verdict = "ok" if value >= targets[name] else "MISSED"
         print(f"{name:<22} {value:>7}  (target >= {targets[name]})  {verdict}")
     print(json.dumps({"bench": "feeds", "events": args.events, "bytes": len(body), "backend": backend,
-                      "connections": args.connections, "seconds": args.seconds, "figures": figures,
+                      "connections": args.connections, "seconds": args.seconds, "rounds": args.rounds, "figures": figures,
                       "ratios": ratios, "targets": targets}, sort_keys=True))
 
 
