@@ -36,6 +36,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rencontres IndustriElles <ne-pas-repondre@rencontres.example>")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front whose X-Forwarded-For/-Proto are trusted (app/security.py).
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
@@ -46,6 +48,7 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", BASE_URL.startswith("https://"))
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     # Jobs run in the dedicated `flask scheduler` process; `make run` turns this on for dev.
     SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", False)
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "3"))

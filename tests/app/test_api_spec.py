@@ -97,10 +97,12 @@ def test_docs_are_served_by_the_app_without_a_cdn(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.get_data(as_text=True))
-    assert sources and all(s.startswith("/api/v1/docs/assets/") for s in sources)
+    # Swagger UI from the wheel, and the few lines that start it from /static (no inline script).
+    assert sources and all(s.startswith(("/api/v1/docs/assets/", "/static/js/")) for s in sources)
     for source in sources:
         asset = client.get(source)
-        assert asset.status_code == 200 and len(asset.data) > 1000, source
+        assert asset.status_code == 200, source
+        assert len(asset.data) > 1000 or source.startswith("/static/"), source
     assert '"/api/v1/openapi.json"' in page.get_data(as_text=True)
 
 

@@ -1,0 +1,65 @@
+"""Security headers on every response, and what a reverse proxy in front may tell us.
+
+- Content-Security-Policy without 'unsafe-inline': every script and style is a file served from
+  app/static (tests/app/test_security_headers.py renders the pages and looks for inline ones).
+  An injected `<script>` or `style=""` then does nothing.
+- HSTS only when the site is served over HTTPS (BASE_URL says so, or the request came in
+  secure): sent over plain HTTP it would be ignored, and on a developer's machine it would
+  stick to 127.0.0.1 for a year.
+- Referrer-Policy: same-origin, and no-referrer on pages whose URL holds a secret (a school's
+  follow-up link, feeds, answer, sign-in and feedback links): a link followed from them must
+  not hand the secret to another site, nor to our own logs of another page.
+- Behind a reverse proxy, TRUSTED_PROXIES (the number of proxies in front) lets Werkzeug's
+  ProxyFix take the client address and scheme from X-Forwarded-*: rate limits then count
+  per client instead of per proxy, and `request.is_secure` is true behind TLS termination.
+  Left at 0, those headers are ignored (anyone could forge them).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+])
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+HSTS = "max-age=63072000; includeSubDomains"
+# URL variables that are secrets (a URL holding one is a password).
+SECRET_URL_ARGS = frozenset({"token"})
+
+
+def url_holds_secret() -> bool:
+    return bool(request.view_args and SECRET_URL_ARGS & request.view_args.keys())
+
+
+def serves_https(app: Flask) -> bool:
+    return app.config.get("BASE_URL", "").startswith("https://") or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer" if url_holds_secret() else "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if serves_https(app):
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
