@@ -19,12 +19,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, i18n, security
+    from app import cli, errors, i18n, security, transactions
 
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     security.init_app(app)
+    transactions.init_app(app)  # last: it wraps every view registered above
 
     if app.config.get("SCHEDULER_IN_PROCESS") and not app.config.get("TESTING"):
         from app import jobs

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+
+# Seconds a client should wait before trying again when the database is unreachable.
+UNAVAILABLE_RETRY_AFTER = 5
 
 
 def _wants_problem_json() -> bool:
@@ -45,3 +52,41 @@ def init_app(app: Flask) -> None:
         }
         message = messages.get(error.code, error.description)
         return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: Exception):
+        """Database unreachable or busy (restart, failover, network): a clean 503 the person
+        or the client can retry, never a 500. Nothing was half-saved: one commit per request."""
+        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        _rollback_quietly()
+        # The page must not need the database: who is signed in cannot be looked up now.
+        if "_login_user" not in g:
+            g._login_user = login_manager.anonymous_user()
+        message = _("Le service est momentanément indisponible. Réessayez dans quelques instants : "
+                    "rien de ce que vous avez envoyé n'a été enregistré à moitié.")
+        if _wants_problem_json():
+            response = problem(503, "Service Unavailable", "The database is unavailable; retry shortly.",
+                               code="unavailable")
+        else:
+            response = app.make_response((render_template("errors/error.html", code=503, message=message), 503))
+        response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Two people changing the same thing at once and a constraint refused the second: a
+        # conflict to reload and retry (the API blueprint answers its own problem+json).
+        _rollback_quietly()
+        if _wants_problem_json():
+            return problem(409, "Conflict", "This clashes with a change made at the same time.", code="conflict")
+        message = _("Quelqu'un a modifié la même chose au même moment : rechargez la page et réessayez.")
+        return render_template("errors/error.html", code=409, message=message), 409
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: the pool replaces it on the next checkout
+        db.session.close()

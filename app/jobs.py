@@ -20,6 +20,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask, current_app
 
+from app import transactions
 from app.extensions import db
 from app.services import assignments, events, mail_delivery, reminders, retention, scheduler_lease
 
@@ -104,8 +105,7 @@ class Runner:
         func, _ = self.jobs[name]
         with self.app.app_context():
             try:
-                func()
-                db.session.commit()
+                transactions.unit_of_work(func)  # a deadlock victim runs again (bounded)
             except Exception:
                 db.session.rollback()
                 log.exception("job %s failed", name)

@@ -1,0 +1,109 @@
+"""The database goes away during traffic and comes back (PostgreSQL behind a TCP proxy the test
+cuts and restores, tests/support/tcp_proxy.py): every request meanwhile gets a clean answer, a
+French 503 page, a problem+json 503 or the health check's 503, never a 500; nothing half-saved;
+then the app recovers by itself (pooled connections are checked before use).
+
+SMTP down is covered by tests/app/test_outbox_smtp.py; calendar servers that hang or answer
+garbage by tests/app/test_calendar_faults.py.
+"""
+
+from __future__ import annotations
+
+import time_machine
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from app.models import VisitRequest
+from config import TestConfig
+from tests.app.conftest import AuthActions, FreshContextClient
+from tests.support import factories
+from tests.support.school_requests import TODAY, form_tokens, valid_form
+from tests.support.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+def proxied(backend, database_url, committed_db):
+    """An app of its own whose every database connection goes through the proxy."""
+    if backend != "postgresql":
+        pytest.skip("a database server to cut: PostgreSQL (SQLite is a file in the same process)")
+    url = make_url(database_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        through = url.set(host="127.0.0.1", port=proxy.port, query={**url.query, "connect_timeout": "3"})
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=through.render_as_string(hide_password=False),
+                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True}, RATELIMIT_ENABLED=False)
+        app.test_client_class = FreshContextClient
+        yield app, proxy
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _requests() -> int:
+    return db.session.scalar(select(func.count()).select_from(VisitRequest))
+
+
+def test_requests_fail_cleanly_while_the_database_is_away_then_recover(proxied):
+    app, proxy = proxied
+    organizer = factories.create_user(email="outage@example.org")
+    db.session.commit()
+    web, school, api = app.test_client(), app.test_client(), app.test_client()
+    AuthActions(web).login(organizer.email)
+
+    def everything_ok():
+        assert web.get("/organisation/").status_code == 200
+        assert api.get("/api/v1/public/events").status_code == 200
+        assert school.get("/impact").status_code == 200
+        assert web.get("/healthz").status_code == 200
+
+    everything_ok()
+    with time_machine.travel(TODAY, tick=True):
+        form = {**form_tokens(school), **valid_form()}
+    assert proxy.accepted >= 1
+
+    proxy.cut()  # the database "restarts"
+    page = web.get("/organisation/")
+    assert page.status_code == 503 and "momentanément indisponible" in page.get_data(as_text=True)
+    assert page.headers["Retry-After"] == "5"
+    problem = api.get("/api/v1/public/events")
+    assert problem.status_code == 503 and problem.mimetype == "application/problem+json"
+    assert problem.get_json()["code"] == "unavailable"
+    health = web.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["database"]["status"] == "error"
+    with time_machine.travel(TODAY, tick=True):
+        refused = school.post("/demandes/nouvelle", data=form)  # a school sends its request now
+    assert refused.status_code == 503
+    assert "rien de ce que vous avez envoyé" in refused.get_data(as_text=True)
+
+    proxy.restore()  # back
+    everything_ok()
+    with time_machine.travel(TODAY, tick=True):
+        again = school.post("/demandes/nouvelle", data=form)  # the same form, sent again
+    assert again.status_code == 302, again.get_data(as_text=True)[:500]
+    db.session.remove()
+    assert _requests() == 1
+
+
+def test_a_connection_dropped_mid_transaction_keeps_nothing_half_done(proxied):
+    """The connection dies between the write and the commit of one unit of work: nothing is
+    kept, and the next unit of work on the same app runs on a fresh connection."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.models import Event
+
+    app, proxy = proxied
+    event_id = factories.create_event(title="Avant").id
+    db.session.commit()
+    with app.app_context():
+        db.session.get(Event, event_id).title = "Pendant"
+        db.session.flush()
+        proxy.cut()
+        with pytest.raises(OperationalError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.remove()
+        proxy.restore()
+        assert db.session.get(Event, event_id).title == "Avant"
+        db.session.remove()
+    assert db.session.get(Event, event_id).title == "Avant"
