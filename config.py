@@ -34,10 +34,18 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SMTP_URL = os.environ.get("SMTP_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rencontres IndustriElles <ne-pas-repondre@rencontres.example>")
+    # Shared by every worker and machine in production (redis://127.0.0.1:6379/0): a limit counted
+    # per process would be multiplied by the number of workers. If Redis is down, each process
+    # falls back to counting in memory rather than refusing every request.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "rencontres")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front whose X-Forwarded-For/-Proto are trusted (app/security.py).
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    # One JSON line per request on stdout (app/request_log.py).
+    REQUEST_LOG = _bool("REQUEST_LOG", True)
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")

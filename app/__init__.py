@@ -19,12 +19,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, i18n, security, transactions
+    from app import cli, errors, i18n, request_log, security, transactions
 
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     security.init_app(app)
+    request_log.init_app(app)
     transactions.init_app(app)  # last: it wraps every view registered above
 
     if app.config.get("SCHEDULER_IN_PROCESS") and not app.config.get("TESTING"):
@@ -35,8 +36,15 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 
 def _check_config(app: Flask) -> None:
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set outside development (see README, Configuration).")
+    """Refuse to start on a configuration that is wrong (every problem listed at once), and
+    log what is merely unwise (app/config_checks.py)."""
+    from app.config_checks import ConfigError, check
+
+    errors, warnings = check(app.config)
+    for warning in warnings:
+        app.logger.warning("configuration: %s", warning)
+    if errors:
+        raise ConfigError(errors)
 
 
 def _init_extensions(app: Flask) -> None:

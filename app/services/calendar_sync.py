@@ -106,11 +106,18 @@ def _allow_loopback() -> bool:
     return bool(current_app.config.get("CALENDAR_FETCH_ALLOW_LOOPBACK", False))
 
 
+def _fetch_timeouts() -> dict[str, float]:
+    # A server that hangs costs the sync job at most this long (tests shorten it).
+    config = current_app.config
+    return {"read_timeout": float(config.get("CALENDAR_FETCH_READ_TIMEOUT", 10.0)),
+            "total_timeout": float(config.get("CALENDAR_FETCH_TOTAL_TIMEOUT", 30.0))}
+
+
 def fetch_busy(request: _Request, now: datetime) -> Outcome:
     """The network and parsing part, with no database access."""
     try:
         result = calendars.fetch_calendar(request.url, etag=request.etag, last_modified=request.last_modified,
-                                          allow_loopback=_allow_loopback())
+                                          allow_loopback=_allow_loopback(), **_fetch_timeouts())
         if result.not_modified:
             return Outcome(etag=result.etag, last_modified=result.last_modified, not_modified=True)
         intervals = calendars.busy_intervals(result.body, start=now - SYNC_BEHIND, end=now + SYNC_AHEAD,

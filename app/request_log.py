@@ -1,0 +1,103 @@
+"""One JSON line per request on the `rencontres.requests` logger (stdout under gunicorn).
+
+{"ts": …, "request_id": …, "method": "GET", "path": "/feeds/schools/***.ics", "endpoint": …,
+ "status": 200, "duration_ms": 3.1, "user_id": 12, "ip": …}
+
+- The request id comes from the load balancer's X-Request-ID when it sent a sane one (so one
+  id follows a request across the proxy's logs and ours), otherwise a fresh one; it is sent
+  back in the response's X-Request-ID, and shown on error pages for support.
+- Paths never carry secrets: URL variables named `token` (feeds, follow-up, answer, sign-in
+  and feedback links) are replaced by ***, and so are long random-looking segments of paths
+  that matched no route. The query string is not logged.
+- The user is read only if this request already loaded them (no database query for a log
+  line, and none at all when the database is down).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, request, session
+
+from app.security import SECRET_URL_ARGS
+
+log = logging.getLogger("rencontres.requests")
+
+HEADER = "X-Request-ID"
+_SANE_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{8,128}$")
+_RANDOM_SEGMENT = re.compile(r"[A-Za-z0-9_-]{20,}")
+MASK = "***"
+
+
+def request_id() -> str:
+    return g.get("request_id") or ""
+
+
+def masked_path() -> str:
+    path = request.path
+    if request.url_rule is None:
+        return _RANDOM_SEGMENT.sub(MASK, path)
+    for name, value in (request.view_args or {}).items():
+        if name in SECRET_URL_ARGS and value:
+            path = path.replace(str(value), MASK)
+    return path
+
+
+def _user_id() -> int | None:
+    # Flask-Login keeps "<id>:<session version>" in the session: no database read needed.
+    user_id = str(session.get("_user_id") or "").partition(":")[0]
+    if user_id.isdigit():
+        return int(user_id)
+    token = g.get("api_token")
+    return token.__dict__.get("user_id") if token is not None else None
+
+
+def _line(response) -> str:
+    started = g.get("request_started")
+    return json.dumps({
+        "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "request_id": request_id(),
+        "method": request.method,
+        "path": masked_path(),
+        "endpoint": request.endpoint,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+        "user_id": _user_id(),
+        "ip": request.remote_addr,
+    }, ensure_ascii=False)
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("REQUEST_LOG", True) and not app.testing and not log.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False  # one line, not a second copy through the root logger
+
+    def start():
+        incoming = request.headers.get(HEADER, "")
+        g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    # First in line, so even a request refused by an earlier hook (rate limit) has its id.
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+
+    @app.after_request
+    def finish(response):
+        response.headers[HEADER] = request_id()
+        try:
+            log.info(_line(response))
+        except Exception:  # a log line must never turn a response into a 500
+            logging.getLogger(__name__).exception("request log line failed")
+        return response
+
+    @app.context_processor
+    def inject_request_id():
+        return {"request_id": request_id}
