@@ -133,3 +133,16 @@ def test_changes_feeds_do_not_show_do_not_invalidate_them(client, db, feed):
     db.session.commit()
     client.get(feed["path"])
     assert cache.renders == renders
+
+
+def test_unknown_feed_with_a_remember_me_cookie_is_a_404_not_a_500(client, db, auth, create_user):
+    # A person who ticked "stay signed in" opens a revoked feed URL in the same browser.
+    create_user(email="claire@example.org")
+    page = client.get("/connexion")
+    from tests.app.conftest import csrf_token_from
+
+    client.post("/connexion", data={"email": "claire@example.org", "password": "correct horse battery staple",
+                                    "remember": "y", "csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    client.delete_cookie("session")  # the session ended; only the remember-me cookie is left
+    response = client.get("/feeds/role-models/" + "x" * 43 + ".ics")
+    assert response.status_code == 404

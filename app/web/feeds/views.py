@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import http_date
 
@@ -48,7 +48,9 @@ def _not_modified(feed: RenderedFeed) -> bool:
 
 def _calendar_response(feed: RenderedFeed | None, cache_control: str) -> Response:
     if feed is None:
-        abort(404)
+        # A bare 404, not the HTML error page: that page reads the signed-in user, and with a
+        # remember-me cookie Flask-Login would then write to the null session (a 500).
+        return Response("Not Found\n", status=404, mimetype="text/plain")
     headers = {
         "ETag": feed.etag,
         "Last-Modified": http_date(feed.last_modified),
