@@ -193,7 +193,8 @@ def cancel_event(actor: User | str, event: Event, *, reason: str, by_school: boo
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason.strip()
     event.cancelled_at = utcnow()
-    event.sequence += 1
+    # No SEQUENCE bump here: calendars publishes a CANCELLED event with its sequence + 1, so
+    # clients see the cancellation supersede the last version they were sent, exactly once.
     for assignment in event.assignments:
         if assignment.status.can_become(AssignmentStatus.CANCELLED):
             assignment.status = AssignmentStatus.CANCELLED

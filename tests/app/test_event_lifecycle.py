@@ -84,7 +84,13 @@ def test_cancel_event_cancels_assignments_and_returns_the_request_to_review(
     invited = create_assignment(event=event, status=AssignmentStatus.INVITED)
     declined = create_assignment(event=event, status=AssignmentStatus.DECLINED)
     events.cancel_event(organizer, event, reason="Grève")
-    assert event.status == EventStatus.CANCELLED and event.sequence == 2 and event.cancelled_at
+    assert event.status == EventStatus.CANCELLED and event.cancelled_at
+    # Stored unchanged; the published cancellation carries SEQUENCE + 1 (calendars does it once).
+    assert event.sequence == 1
+    from app.services import feeds
+
+    attendee = feeds.role_model_attendee(invited)
+    assert "SEQUENCE:2" in feeds.invitation_ics(event, "CANCEL", [attendee], assignment=invited).decode()
     assert invited.status == AssignmentStatus.CANCELLED
     assert declined.status == AssignmentStatus.DECLINED
     assert request.status == RequestStatus.IN_REVIEW
