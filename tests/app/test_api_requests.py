@@ -145,7 +145,9 @@ def test_followup_shows_the_event_and_who_said_yes(client, create_request, creat
 
 @pytest.fixture
 def app_config():
-    return {"REQUEST_FORM_RATE_LIMIT": "2 per minute"}
+    # RATELIMIT_ENABLED explicitly: Flask-Limiter keeps the last app's setting as its default,
+    # so a test module that turned limits off would otherwise turn them off here too.
+    return {"REQUEST_FORM_RATE_LIMIT": "2 per minute", "RATELIMIT_ENABLED": True}
 
 
 def test_rate_limited_without_a_token_not_with_one(client, create_user):
