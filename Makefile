@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install translations db demo scheduler js-test-deps bench clean help migration
+.PHONY: run test install translations translations-update db demo scheduler js-test-deps bench clean help migration
 
 help:
 	@echo "make run    - set up, migrate the SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
@@ -25,6 +25,14 @@ install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+
+# Re-extract every translatable string (babel.cfg: app/**.py, templates, email .txt) and merge it
+# into each catalogue; then translate the new or fuzzy entries in app/translations/*/LC_MESSAGES.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		-k lazy_pgettext:1c,2 --project Rencontres -o app/translations/messages.pot .
+	$(BIN)/pybabel --quiet update -i app/translations/messages.pot -d app/translations --ignore-obsolete
+	@echo "Translate the new and fuzzy entries (tests/app/test_translations.py lists them), then make translations."
 
 db: install
 	$(FLASK) db upgrade
