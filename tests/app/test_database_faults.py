@@ -66,6 +66,7 @@ def test_requests_fail_cleanly_while_the_database_is_away_then_recover(proxied):
     page = web.get("/organisation/")
     assert page.status_code == 503 and "momentanément indisponible" in page.get_data(as_text=True)
     assert page.headers["Retry-After"] == "5"
+    assert page.headers["X-Request-ID"] in page.get_data(as_text=True)  # a reference for support
     problem = api.get("/api/v1/public/events")
     assert problem.status_code == 503 and problem.mimetype == "application/problem+json"
     assert problem.get_json()["code"] == "unavailable"

@@ -231,3 +231,26 @@ def test_a_reschedule_racing_an_acceptance_lets_only_one_through(app, committed_
     assert codes == [200, 409]
     db.session.expire_all()
     assert _holding_overlaps() == 0
+
+
+def test_the_migration_creates_the_constraint_as_create_all_does(backend, tmp_path):
+    """`flask db upgrade` (production) and `db.create_all()` (these tests) build the same guard."""
+    if backend != "postgresql":
+        pytest.skip("the exclusion constraint is PostgreSQL's")
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.models.assignment import NO_OVERLAP_CONSTRAINT
+    from config import TestConfig
+    from tests.support.databases import fresh_database
+
+    with fresh_database(backend, tmp_path) as url:
+        migrated = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        with migrated.app_context():
+            upgrade()
+            with db.engine.connect() as conn:
+                names = conn.scalars(text("SELECT conname FROM pg_constraint WHERE conrelid = "
+                                          "'assignments'::regclass AND contype = 'x'")).all()
+            db.engine.dispose()
+    assert names == [NO_OVERLAP_CONSTRAINT]
