@@ -69,7 +69,8 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
-    SCHEDULER_IN_PROCESS = _bool("SCHEDULER_IN_PROCESS", True)
+    # Not on by default: every `flask` command builds the app, and `db upgrade` or `plan` must
+    # not start jobs. `make run` sets SCHEDULER_IN_PROCESS=1 for its single-process server.
 
 
 class TestConfig(Config):
