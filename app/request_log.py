@@ -23,7 +23,9 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, request, session
+from flask import Flask, g, request
+from flask_login import AnonymousUserMixin
+from sqlalchemy import inspect
 
 from app.security import SECRET_URL_ARGS
 
@@ -50,10 +52,12 @@ def masked_path() -> str:
 
 
 def _user_id() -> int | None:
-    # Flask-Login keeps "<id>:<session version>" in the session: no database read needed.
-    user_id = str(session.get("_user_id") or "").partition(":")[0]
-    if user_id.isdigit():
-        return int(user_id)
+    # Only what this request already loaded, read without touching the database (the row may
+    # be expired after the commit) nor the session (reading it would add "Vary: Cookie").
+    user = g.get("_login_user")
+    if user is not None and not isinstance(user, AnonymousUserMixin):
+        identity = inspect(user).identity
+        return identity[0] if identity else None
     token = g.get("api_token")
     return token.__dict__.get("user_id") if token is not None else None
 
