@@ -45,7 +45,8 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -105,8 +106,19 @@ def seed(database_url: str) -> World:
     """Demo data, then the hot spots, written in-process (same SECRET_KEY as the server)."""
     from app import create_app
     from app.extensions import db
-    from app.models import Assignment, AssignmentStatus, Event, EventStatus, EventType, FeedKind, RoleModel
-    from app.models import RoleModelStatus, School, User, VisitRequest
+    from app.models import (
+        Assignment,
+        AssignmentStatus,
+        Event,
+        EventStatus,
+        EventType,
+        FeedKind,
+        RoleModel,
+        RoleModelStatus,
+        School,
+        User,
+        VisitRequest,
+    )
     from app.services import api_tokens, demo, feed_tokens, invitations
     from config import TestConfig
 

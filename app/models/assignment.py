@@ -21,7 +21,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, CheckConstraint, Float, ForeignKey, Integer, Table, Text, UniqueConstraint, event, select
+from sqlalchemy import (
+    DDL,
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -126,8 +138,8 @@ def _copy_event_times(mapper, connection, target: Assignment) -> None:
 # `op.create_table` (the migration, which builds a Table of its own) both create it.
 _NO_OVERLAP_DDL = (
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
-    f"ALTER TABLE assignments ADD CONSTRAINT {NO_OVERLAP_CONSTRAINT} EXCLUDE USING gist "
-    f"(role_model_id WITH =, tstzrange(start_at, end_at) WITH &&) WHERE (status IN ({_HOLDING_SQL}))",
+    (f"ALTER TABLE assignments ADD CONSTRAINT {NO_OVERLAP_CONSTRAINT} EXCLUDE USING gist "
+     f"(role_model_id WITH =, tstzrange(start_at, end_at) WITH &&) WHERE (status IN ({_HOLDING_SQL}))"),
 )
 
 

@@ -9,8 +9,8 @@ garbage by tests/app/test_calendar_faults.py.
 
 from __future__ import annotations
 
-import time_machine
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 

@@ -16,11 +16,11 @@ from tests.support.portal import sign_in
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 INLINE = [
-    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
-    (re.compile(r"<style\b", re.I), "<style> element"),
-    (re.compile(r"\sstyle\s*=", re.I), "style attribute"),
-    (re.compile(r"\son[a-z]+\s*=", re.I), "event handler attribute"),
-    (re.compile(r"javascript:", re.I), "javascript: URL"),
+    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE), "inline <script>"),
+    (re.compile(r"<style\b", re.IGNORECASE), "<style> element"),
+    (re.compile(r"\sstyle\s*=", re.IGNORECASE), "style attribute"),
+    (re.compile(r"\son[a-z]+\s*=", re.IGNORECASE), "event handler attribute"),
+    (re.compile(r"javascript:", re.IGNORECASE), "javascript: URL"),
 ]
 REQUIRED_CSP = ["script-src 'self'", "style-src 'self'", "img-src 'self' data:", "frame-ancestors 'none'",
                 "base-uri 'self'", "form-action 'self'", "object-src 'none'"]

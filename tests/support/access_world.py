@@ -15,12 +15,12 @@ from app.models import (
     EventSchool,
     EventStatus,
     FeedbackRespondent,
+    FeedKind,
     OutboxEmail,
     RoleModelStatus,
     UserRole,
 )
 from app.services import api_tokens, feed_tokens, feedback, invitations, magic_links
-from app.models import FeedKind
 from tests.support import factories
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -40,7 +40,7 @@ class World:
         for name in rule.arguments:
             converter = rule._converters.get(name)
             if type(converter).__name__ == "AnyConverter":
-                values[name] = sorted(converter.items)[0]
+                values[name] = min(converter.items)
             else:
                 values[name] = self.ids[name]
         return rule.build(values, append_unknown=False)[1]
