@@ -38,6 +38,8 @@ class Config:
     # per process would be multiplied by the number of workers. If Redis is down, each process
     # falls back to counting in memory rather than refusing every request.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Explicit: Flask-Limiter otherwise keeps the previous app's setting (tests make many apps).
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "rencontres")
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True

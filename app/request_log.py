@@ -78,6 +78,9 @@ def _line(response) -> str:
 
 
 def init_app(app: Flask) -> None:
+    # A logging configuration loaded in the same process (Alembic's fileConfig) disables the
+    # loggers that exist by then; this one is the service's record of requests.
+    log.disabled = False
     if app.config.get("REQUEST_LOG", True) and not app.testing and not log.handlers:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(logging.Formatter("%(message)s"))

@@ -86,8 +86,13 @@ def test_warnings_are_logged_at_start(caplog):
         BASE_URL = "https://rencontres.example.org"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
 
-    with caplog.at_level(logging.WARNING):
-        create_app(Lenient)
+    logger = logging.getLogger("app")  # Flask's app.logger; Alembic's logging config may have disabled it
+    disabled, logger.disabled = logger.disabled, False
+    try:
+        with caplog.at_level(logging.WARNING):
+            create_app(Lenient)
+    finally:
+        logger.disabled = disabled
     assert "production runs on PostgreSQL" in caplog.text
 
 

@@ -33,7 +33,7 @@ def proxied(backend, database_url, committed_db):
     with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         through = url.set(host="127.0.0.1", port=proxy.port, query={**url.query, "connect_timeout": "3"})
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=through.render_as_string(hide_password=False),
-                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True}, RATELIMIT_ENABLED=False)
+                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True})
         app.test_client_class = FreshContextClient
         yield app, proxy
         with app.app_context():
