@@ -36,7 +36,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import uuid
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,20 +59,10 @@ def database(postgres: str | None, folder: Path):
     if not postgres:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from scratch_database import temporary_postgres_database
 
-    server = make_url(postgres.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"rencontres_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_postgres_database(postgres) as url:
+        yield url
 
 
 def seed(database_url: str, events: int) -> tuple[str, bytes]:

@@ -43,7 +43,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -53,6 +53,8 @@ from zoneinfo import ZoneInfo
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from scratch_database import temporary_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -70,19 +72,8 @@ HOT_GROUPS, HOT_PER_GROUP, HOT_PEOPLE, HOT_SEATS = 3, 4, 12, 2
 # --- set-up ------------------------------------------------------------------------------------------
 
 
-@contextmanager
 def fresh_database(server_url: str):
-    server = make_url(server_url)
-    name = f"rencontres_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return temporary_postgres_database(server_url, prefix="rencontres_load")
 
 
 def free_port() -> int:

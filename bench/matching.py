@@ -253,26 +253,9 @@ def plan_in_process(url: str) -> dict:
 
 
 def postgres_database(server_url: str):
-    from contextlib import contextmanager
+    from scratch_database import temporary_postgres_database
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    @contextmanager
-    def database():
-        server = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        name = f"rencontres_bench_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield server.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-    return database()
+    return temporary_postgres_database(server_url)
 
 
 def main() -> None:
