@@ -89,7 +89,7 @@ def validate(data: EventData) -> None:
         errors["departement"] = _l("Département inconnu.")
     try:
         ZoneInfo(data.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a directory, not a zone
         errors["timezone"] = _l("Fuseau horaire inconnu.")
     if data.role_models_min < 0 or data.role_models_max < max(1, data.role_models_min):
         errors["role_models_max"] = _l("Le maximum d'intervenant·es doit être au moins égal au minimum (et à 1).")

@@ -211,3 +211,10 @@ def test_illegal_event_transitions_are_refused_with_a_message(db, organizer, cre
     with pytest.raises(Conflict) as excinfo:
         events.cancel_event(organizer, create_event(status=EventStatus.CANCELLED), reason="Encore")
     assert str(excinfo.value.message) == "Cet événement ne peut plus être annulé."
+
+
+@pytest.mark.parametrize("zone", ["America", "Europe/Nowhere", "../etc/passwd", ""])
+def test_an_unknown_time_zone_is_a_field_error(db, organizer, zone):
+    with pytest.raises(Invalid) as excinfo:
+        events.create_event(organizer, _data(timezone=zone))
+    assert "timezone" in excinfo.value.fields
