@@ -58,5 +58,8 @@ def register_filters(app: Flask) -> None:
     from app import labels
 
     app.jinja_env.filters["local_dt"] = local_datetime
+    from app.reference.academies import academie_name
+
+    app.jinja_env.filters["academie_name"] = academie_name
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["label"] = labels.label

@@ -61,3 +61,9 @@ ZONES = ("A", "B", "C", "corse", "outre-mer")
 def academie_for_departement(departement: str) -> Academie:
     """The académie of a département code ("75", "2A", "974"); KeyError if unknown."""
     return ACADEMIE_BY_DEPARTEMENT[departement.upper()]
+
+
+def academie_name(code: str) -> str:
+    """The académie's proper name ("Créteil") for its code ("creteil"); unknown codes as given."""
+    academie = ACADEMIES.get(code)
+    return academie.name if academie else code

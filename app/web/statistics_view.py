@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from app import labels
 from app.models import EducationPriority, EventStatus, EventType, JobFamily, SchoolKind
-from app.reference.academies import ACADEMIES
+from app.reference.academies import academie_name
 from app.services.statistics import Figures
 
 
@@ -51,11 +51,6 @@ def number(value, digits: int = 0) -> str:
 
 def share(part: int, whole: int) -> str:
     return number(100 * part / whole) + " %" if whole else "—"
-
-
-def academie_name(code: str) -> str:
-    academie = ACADEMIES.get(code)
-    return academie.name if academie else code
 
 
 def academie_names(codes) -> str:
