@@ -92,18 +92,27 @@ def invite(actor: User, assignment: Assignment) -> Assignment:
     return assignment
 
 
+def _take_seat(assignment: Assignment, target: AssignmentStatus, *, by_role_model: bool, full) -> None:
+    """Move to a seat-holding status: under the event's lock, check the event is open, the
+    seat count and the person's time (checks first, then the change, flushed at once so the
+    database's own constraint speaks before anything else happens)."""
+    event = assignment.event
+    bookings.lock_event(event)
+    _require_event_open(event)
+    _require_can_become(assignment, target)
+    if bookings.seats_taken(event, excluding=assignment) >= event.role_models_max:
+        raise Conflict(full, code="event_full")
+    bookings.require_free(assignment, by_role_model=by_role_model)
+    _transition(assignment, target)
+    bookings.flush_or_conflict()
+
+
 def accept(assignment: Assignment, *, actor: User | str | None = None) -> Assignment:
     """The role model says yes. Refused if the event filled up meanwhile, or if they hold
     another engagement at that time (checks first, then the change, flushed at once)."""
     event = assignment.event
-    bookings.lock_event(event)
-    _require_event_open(event)
-    _require_can_become(assignment, AssignmentStatus.ACCEPTED)
-    if bookings.seats_taken(event, excluding=assignment) >= event.role_models_max:
-        raise Conflict(_l("L'événement est déjà complet : merci, l'équipe vous recontactera."), code="event_full")
-    bookings.require_free(assignment, by_role_model=True)
-    _transition(assignment, AssignmentStatus.ACCEPTED)
-    bookings.flush_or_conflict()
+    _take_seat(assignment, AssignmentStatus.ACCEPTED, by_role_model=True,
+               full=_l("L'événement est déjà complet : merci, l'équipe vous recontactera."))
     assignment.responded_at = utcnow()
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.accepted", event_id=event.id)
     invitations.answer_received(assignment)
@@ -125,14 +134,8 @@ def confirm(actor: User, assignment: Assignment) -> Assignment:
     """The organizer confirms an accepted role model; the event is confirmed once enough are."""
     event = assignment.event
     access.require_event_organizer(actor, event)
-    bookings.lock_event(event)
-    _require_event_open(event)
-    _require_can_become(assignment, AssignmentStatus.CONFIRMED)
-    if bookings.seats_taken(event, excluding=assignment) >= event.role_models_max:
-        raise Conflict(_l("L'événement a déjà son nombre maximal d'intervenant·es."), code="event_full")
-    bookings.require_free(assignment, by_role_model=False)
-    _transition(assignment, AssignmentStatus.CONFIRMED)
-    bookings.flush_or_conflict()
+    _take_seat(assignment, AssignmentStatus.CONFIRMED, by_role_model=False,
+               full=_l("L'événement a déjà son nombre maximal d'intervenant·es."))
     assignment.confirmed_at = utcnow()
     audit.record(actor, assignment, "assignment.confirmed", event_id=event.id)
     invitations.participation_confirmed(assignment, actor)

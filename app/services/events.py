@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
-    ENGAGED_STATUSES,
     AssignmentStatus,
     Event,
     EventSchool,
@@ -25,7 +24,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
-from app.services import access, audit, bookings, notifications, scope
+from app.services import access, audit, bookings, notifications
 from app.services.errors import Conflict, Invalid
 
 # Changes attendees must see in their calendars; anything else does not bump SEQUENCE.
@@ -42,12 +41,6 @@ def upcoming_public_events(*, limit: int = 20, now: datetime | None = None) -> l
         .limit(limit)
     )
     return list(db.session.scalars(query))
-
-
-def upcoming_events_for(user: User, *, limit: int = 20, now: datetime | None = None) -> list[Event]:
-    now = now or utcnow()
-    query = select(Event).where(Event.end_at >= now).order_by(Event.start_at).limit(limit)
-    return list(db.session.scalars(scope.restrict(query, user, Event.academie)))
 
 
 @dataclass
@@ -250,10 +243,6 @@ def complete_past_events(*, now: datetime | None = None) -> int:
         done += 1
     db.session.flush()
     return done
-
-
-def engaged_count(event: Event, statuses=ENGAGED_STATUSES) -> int:
-    return sum(1 for a in event.assignments if a.status in statuses)
 
 
 def _require_room_for_current(event: Event, data: EventData) -> None:

@@ -31,13 +31,12 @@ from app.models import (
     FeedToken,
     RequestStatus,
     RequestWindow,
-    School,
     SchoolContact,
     User,
     VisitRequest,
 )
 from app.models.types import utcnow
-from app.services import audit, events, feed_tokens, request_notifications, request_windows, schools, scope
+from app.services import audit, events, feed_tokens, request_notifications, request_windows, schools
 from app.services.errors import Conflict, Invalid
 from app.services.request_windows import Window
 
@@ -272,19 +271,6 @@ def cancel_visit(request: VisitRequest, *, reason: str, actor: User | str = SCHO
     events.cancel_event(actor, event, reason=reason, by_school=True)
     request_notifications.organizers_told(request, "request_cancelled", reason=reason, event=event)
     return event
-
-
-def list_open_requests(user: User, *, limit: int = 50) -> list[VisitRequest]:
-    """New and in-review requests in the user's scope, oldest first (the queue)."""
-    query = (
-        select(VisitRequest)
-        .join(VisitRequest.school)
-        .options(joinedload(VisitRequest.school))
-        .where(VisitRequest.status.in_(OPEN_STATUSES))
-        .order_by(VisitRequest.submitted_at)
-        .limit(limit)
-    )
-    return list(db.session.scalars(scope.restrict(query, user, School.academie)))
 
 
 def _by_idempotency_key(key: str) -> VisitRequest | None:

@@ -25,7 +25,7 @@ from app.models import (
     RequestStatus,
     VisitRequest,
 )
-from app.services import feed_tokens, visit_requests
+from app.services import feed_tokens, triage, visit_requests
 from tests.app.conftest import csrf_token_from
 from tests.support.school_requests import TODAY, followup_token_from, submit
 
@@ -198,8 +198,8 @@ def test_a_revoked_feed_link_is_not_shown(client, db, submitted):
 
 def test_organizer_queue_lists_new_requests_in_scope(db, submitted, organizer, create_user):
     request, _ = submitted
-    assert [r.id for r in visit_requests.list_open_requests(organizer)] == [request.id]
-    assert visit_requests.list_open_requests(create_user(academies=["lyon"])) == []
+    assert [r.id for r in triage.list_requests(organizer)] == [request.id]
+    assert triage.list_requests(create_user(academies=["lyon"])) == []
     assert db.session.scalar(select(func.count()).select_from(VisitRequest)) == 1
 
 
