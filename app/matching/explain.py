@@ -101,23 +101,6 @@ def candidate_status(problem: Problem, chosen: np.ndarray, arcs: np.ndarray, ind
         used_here = np.where(keys[pos] == key, used[pos], 0)
     status[used_here >= problem.role_models.month_cap.ravel()[key]] = CAPS_REACHED
     return status
-    ch_rm = problem.arcs.role_model[chosen]
-    order = np.argsort(ch_rm, kind="stable")
-    ch_rm, ch_event = ch_rm[order], problem.arcs.event[chosen][order]
-    rm = problem.arcs.role_model[arcs]
-    lo, hi = np.searchsorted(ch_rm, rm, "left"), np.searchsorted(ch_rm, rm, "right")
-    event = problem.arcs.event[arcs]
-    for k in range(int((hi - lo).max())):
-        has = lo + k < hi
-        hit = np.zeros(len(arcs), bool)
-        hit[has] = index.conflicting(event[has], ch_event[lo[has] + k])
-        status[hit] = CONFLICTS
-    keys, used = np.unique(rm_month_of_arcs(problem, chosen), return_counts=True)
-    key = rm_month_of_arcs(problem, arcs)
-    pos = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-    used_here = np.where(keys[pos] == key, used[pos], 0)
-    status[used_here >= problem.role_models.month_cap.ravel()[key]] = CAPS_REACHED
-    return status
 
 
 def _assigned_marginals(problem: Problem, weights: Weights, chosen: np.ndarray, costs: np.ndarray) -> dict:
