@@ -53,11 +53,17 @@ def solve_exact(
     index: ConflictIndex,
     time_limit: float,
     backend: str = "SCIP",
+    targets: tuple[int, int] | None = None,
 ) -> ExactResult:
     """Best choice of ``free`` arcs with ``fixed`` arcs chosen and every other arc unchosen.
 
     ``fixed`` must hold every chosen arc sharing a role model with a free arc (caps, spread and
     conflicts depend on them); free arcs cover whole events (seats and family mix).
+
+    ``targets``: upper bounds on (seats, seats towards minimums) of the free arcs, such as the
+    flow relaxation's. A choice reaching both is optimal for the first two stages, so one solve
+    (cheapest cost with both reached) replaces three; when they cannot be reached, the three
+    stages run as usual.
     """
     arcs, events, rms = problem.arcs, problem.events, problem.role_models
     free, fixed = np.asarray(free, np.int64), np.asarray(fixed, np.int64)
@@ -121,7 +127,19 @@ def solve_exact(
     solver.SetHint(list(x.values()), [1.0 if a in hinted else 0.0 for a in x])
     deadline = time.perf_counter() + time_limit
     proven, values = True, None
-    for sense, expr in (("max", seats), ("max", solver.Sum(min_vars)), ("min", cost)):
+    stages = [("max", seats), ("max", solver.Sum(min_vars)), ("min", cost)]
+    if targets is not None:
+        reach = [solver.Add(seats >= targets[0]), solver.Add(solver.Sum(min_vars) >= targets[1])]
+        solver.Minimize(cost)
+        solver.SetTimeLimit(int(max(time_limit, 0.05) * 1000))
+        status = solver.Solve()
+        if status in (solver.OPTIMAL, solver.FEASIBLE):
+            values = {a: var.solution_value() > 0.5 for a, var in x.items()}
+            stages, proven = [], status == solver.OPTIMAL
+        else:  # the targets are out of reach (or time ran out): solve stage by stage
+            for constraint in reach:
+                constraint.SetBounds(-solver.infinity(), solver.infinity())
+    for sense, expr in stages:
         (solver.Maximize if sense == "max" else solver.Minimize)(expr)
         solver.SetTimeLimit(int(max(deadline - time.perf_counter(), 0.05) * 1000))
         status = solver.Solve()

@@ -135,7 +135,9 @@ def explain(
 
     # next-best: the k cheapest unchosen candidates of every event
     unchosen = np.flatnonzero(~is_chosen)
-    order = unchosen[np.lexsort((unchosen, costs[unchosen], a.event[unchosen]))]
+    # by (event, cost, arc): one stable sort of a combined key (unchosen is in arc order)
+    key = a.event[unchosen].astype(np.int64) * (int(costs.max(initial=0)) + 1) + costs[unchosen]
+    order = unchosen[np.argsort(key, kind="stable")]
     ev = a.event[order]
     first = np.searchsorted(ev, np.arange(n_events))
     rank = np.arange(len(order)) - first[ev]

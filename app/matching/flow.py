@@ -36,6 +36,16 @@ class FlowError(RuntimeError):
     """OR-Tools could not solve the flow network (should not happen on valid input)."""
 
 
+def _group(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True, return_counts=True)`` for keys in [0, size),
+    by counting instead of sorting (1.7 million keys: a tenth of the time)."""
+    count = np.bincount(keys, minlength=size)
+    present = np.flatnonzero(count)
+    position = np.zeros(size, np.int64)
+    position[present] = np.arange(len(present))
+    return present, position[keys], count[present]
+
+
 def _ragged_arange(counts: np.ndarray) -> np.ndarray:
     """For counts [2, 3] -> [0, 1, 0, 1, 2]."""
     counts = np.asarray(counts, dtype=np.int64)
@@ -70,7 +80,7 @@ def solve_flow(problem: Problem, weights: Weights, costs: np.ndarray, cliques: n
     # arcs leave the event node itself, which keeps the network (and the solve) smaller.
     family = problem.role_models.family[arcs.role_model]
     ef_key = arcs.event * len(FAMILIES) + family
-    ef_keys, arc_ef, ef_count = np.unique(ef_key, return_inverse=True, return_counts=True)
+    ef_keys, arc_ef, ef_count = _group(ef_key, n_events * len(FAMILIES))
     ef_event = ef_keys // len(FAMILIES)
     parallel = np.minimum(ef_count, events.role_models_max[ef_event])
     own = parallel >= 2
@@ -83,7 +93,7 @@ def solve_flow(problem: Problem, weights: Weights, costs: np.ndarray, cliques: n
         k * weights.family_mix)
 
     # (person, month) nodes and their parallel arcs to the sink.
-    rmm_keys, arc_rmm, rmm_count = np.unique(rm_month_of_arcs(problem), return_inverse=True, return_counts=True)
+    rmm_keys, arc_rmm, rmm_count = _group(rm_month_of_arcs(problem), len(problem.role_models) * problem.n_months)
     rmm_node = next_node + np.arange(len(rmm_keys))
     next_node += len(rmm_keys)
     cap = problem.role_models.month_cap.ravel()[rmm_keys]
