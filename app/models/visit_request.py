@@ -75,6 +75,9 @@ class VisitRequest(db.Model):
     followup_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # One per rendered form, so a double submit creates one request.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A digest of what was sent with that key: the same key with other data is refused, not
+    # answered with a request that says something else.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     status_reason: Mapped[str | None] = mapped_column(Text)
     # The school-feed link given with this request. Its secret is derived from the follow-up
     # token (never stored), so the follow-up page can always show it again without issuing a

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,8 @@ from app.services.request_windows import Window
 OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
 SCHOOL_ACTOR = "school"  # the audit trail's name for whoever holds the follow-up link
 MAX_HEADCOUNT = 1000
+# Error code when an idempotency key comes back with other data (API problem type, form message).
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
 
 @dataclass
@@ -136,14 +139,17 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
     """Record a school's request, once per idempotency key (one per rendered form).
 
     Submitting the same form again (double click, back and resubmit, network retry) returns
-    the request already made, with `created=False` and no token: the link went by email.
+    the request already made, with `created=False` and no token: the link went by email. The
+    same key with different data is refused (Invalid, code IDEMPOTENCY_KEY_REUSED): answering
+    with the first request would silently drop what changed.
     """
     key = (idempotency_key or "").strip()
     if not 16 <= len(key) <= 64:
         raise Invalid(_l("Le formulaire est incomplet : rechargez la page et réessayez."), code="idempotency_key")
+    fingerprint = _fingerprint(data)
     existing = _by_idempotency_key(key)
     if existing is not None:
-        return Submission(existing, None, created=False)
+        return _replayed(existing, fingerprint)
     checked = validate(data, today=today or date.today())
     school, _created = schools.find_or_create(data.uai, data.school)
     token = secrets.token_urlsafe(32)  # 256 bits
@@ -162,6 +168,7 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
         remarks=data.remarks.strip(),
         followup_token_hash=followup_token_hash(token),
         idempotency_key=key,
+        idempotency_fingerprint=fingerprint,
     )
     for window in data.windows[: request_windows.MAX_WINDOWS]:
         if not window.is_blank:
@@ -180,7 +187,7 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
         existing = _by_idempotency_key(key)
         if existing is None:
             raise
-        return Submission(existing, None, created=False)
+        return _replayed(existing, fingerprint)
     audit.record(SCHOOL_ACTOR, request, "request.submitted", format=data.format, windows=len(request.windows))
     request_notifications.request_received(request, followup_token=token, feed_token=school_feed_token(token))
     request_notifications.organizers_told(request, "request_new")
@@ -271,6 +278,22 @@ def cancel_visit(request: VisitRequest, *, reason: str, actor: User | str = SCHO
     events.cancel_event(actor, event, reason=reason, by_school=True)
     request_notifications.organizers_told(request, "request_cancelled", reason=reason, event=event)
     return event
+
+
+def _fingerprint(data: RequestData) -> str:
+    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed(existing: VisitRequest, fingerprint: str) -> Submission:
+    """The request already made with this key, if it was made with the same data."""
+    if existing.idempotency_fingerprint not in (None, fingerprint):
+        raise Invalid(
+            _l("Cette demande a déjà été envoyée avec d'autres informations : pour la modifier, "
+               "utilisez le lien de suivi reçu par email."),
+            code=IDEMPOTENCY_KEY_REUSED,
+        )
+    return Submission(existing, None, created=False)
 
 
 def _by_idempotency_key(key: str) -> VisitRequest | None:

@@ -76,10 +76,18 @@ def test_creates_the_request_and_gives_the_followup_token_once(client, db, creat
 
 def test_same_idempotency_key_returns_the_request_already_made(client, db):
     first = post(client).get_json()
-    again = post(client, body(headcount=30))
+    again = post(client)
     assert again.status_code == 200
     assert again.get_json()["id"] == first["id"] and again.get_json()["followup_token"] is None
     assert count(db, VisitRequest) == 1
+
+
+def test_same_idempotency_key_with_other_data_is_refused(client, db):
+    first = post(client).get_json()
+    problem = assert_problem(post(client, body(headcount=30)), 422, "idempotency_key_reused")
+    assert "lien de suivi" in problem["detail"]
+    request = db.session.get(VisitRequest, first["id"])
+    assert count(db, VisitRequest) == 1 and request.headcount == 28  # nothing of the second kept
 
 
 def test_idempotency_key_is_required_and_bounded(client, db):

@@ -176,6 +176,23 @@ def test_submitting_the_same_form_twice_creates_one_request(client, db):
     assert third.status_code == 302 and count(db, VisitRequest) == 2
 
 
+def test_a_form_changed_after_it_was_sent_is_refused_then_sent_as_a_new_request(client, db):
+    data = {**form_tokens(client), **valid_form()}
+    assert client.post("/demandes/nouvelle", data=data).status_code == 302
+    changed = client.post("/demandes/nouvelle", data={**data, "headcount": "30"})
+    text = page_text(changed)
+    assert changed.status_code == 422 and "déjà été envoyée" in text and "lien de suivi" in text
+    assert 'value="30"' in changed.get_data(as_text=True)  # what was typed is kept
+    assert count(db, VisitRequest) == 1
+    assert db.session.scalar(select(VisitRequest)).headcount == 28
+    # the page came back with a fresh key: sending it again is a deliberate second request
+    fresh = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', changed.get_data(as_text=True)).group(1)
+    assert fresh != data["idempotency_key"]
+    again = client.post("/demandes/nouvelle", data={**data, **form_tokens(client), "headcount": "30",
+                                                     "idempotency_key": fresh})
+    assert again.status_code == 302 and count(db, VisitRequest) == 2
+
+
 def test_a_missing_or_forged_idempotency_key_is_refused_not_crashed(client, db):
     data = {**form_tokens(client), **valid_form(), "idempotency_key": "x"}
     response = client.post("/demandes/nouvelle", data=data)

@@ -489,7 +489,8 @@ class IdempotencyHeaders(Schema):
         validate=validate.Length(16, 64),
         metadata={
             "description": "One per request you mean to make (e.g. a UUID): sending the "
-            "same key again returns the request already made.",
+            "same key with the same body again returns the request already made; with a "
+            "different body, a 422 problem of code `idempotency_key_reused`.",
             "example": "4d6f1c2e-0b7a-4c55-9a0e-2f1b8c3d7e90",
         },
     )

@@ -153,7 +153,11 @@ class RequestForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
-            self.idempotency_key.data = secrets.token_urlsafe(24)
+            self.new_idempotency_key()
+
+    def new_idempotency_key(self) -> None:
+        """Sending this form again makes a new request (not a replay of the one already sent)."""
+        self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
 class WithdrawForm(FlaskForm):

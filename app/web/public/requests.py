@@ -79,7 +79,13 @@ def request_form():
                 db.session.rollback()
                 refused = True
                 attach_errors(form, exc.fields)
-                if not exc.fields:
+                if exc.code == visit_requests.IDEMPOTENCY_KEY_REUSED:
+                    # changed after it was sent (back button): say so, and let a deliberate
+                    # second send make a separate request
+                    form.new_idempotency_key()
+                    flash(_("%(refused)s Pour faire une autre demande, envoyez à nouveau ce formulaire.",
+                            refused=exc.message), "error")
+                elif not exc.fields:
                     flash(str(exc.message), "error")
             else:
                 db.session.commit()

@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 9fcdb97de056
+Revision ID: 52d262184ac7
 Revises: 
-Create Date: 2026-11-29 05:36:03.059905
+Create Date: 2026-11-29 07:50:03.315333
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '9fcdb97de056'
+revision = '52d262184ac7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -249,6 +249,7 @@ def upgrade():
     sa.Column('status', sa.Enum('submitted', 'in_review', 'scheduled', 'completed', 'declined', 'withdrawn', name='request_status', native_enum=False, create_constraint=True, length=13), nullable=False),
     sa.Column('followup_token_hash', sa.String(length=64), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=True),
+    sa.Column('idempotency_fingerprint', sa.String(length=64), nullable=True),
     sa.Column('status_reason', sa.Text(), nullable=True),
     sa.Column('feed_token_id', sa.Integer(), nullable=True),
     sa.Column('submitted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
