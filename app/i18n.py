@@ -63,3 +63,4 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["academie_name"] = academie_name
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.filters["topic_list"] = labels.topic_list

@@ -57,9 +57,45 @@ SCHOOL_KINDS = {"college": _l("Collège"), "lycee": _l("Lycée général et tech
 EDUCATION_PRIORITIES = {"none": _l("Non"), "rep": _l("REP"), "rep_plus": _l("REP+")}
 
 
+# Sectors and themes a school can ask for. Stored as these French words (matching compares them
+# with role models' sectors); only the labels are translated.
+SECTORS = {
+    "aéronautique": _l("aéronautique"),
+    "automobile": _l("automobile"),
+    "agroalimentaire": _l("agroalimentaire"),
+    "chimie": _l("chimie"),
+    "énergie": _l("énergie"),
+    "métallurgie": _l("métallurgie"),
+    "pharmacie": _l("pharmacie"),
+    "plasturgie": _l("plasturgie"),
+    "textile": _l("textile"),
+    "électronique": _l("électronique"),
+    "ferroviaire": _l("ferroviaire"),
+    "naval": _l("naval"),
+    "cosmétique": _l("cosmétique"),
+    "numérique industriel": _l("numérique industriel"),
+}
+THEMES = {
+    "métiers de la maintenance": _l("métiers de la maintenance"),
+    "égalité filles-garçons": _l("égalité filles-garçons"),
+    "apprentissage": _l("apprentissage"),
+    "écologie industrielle": _l("écologie industrielle"),
+    "robotique": _l("robotique"),
+    "qualité": _l("qualité"),
+    "parcours d'ingénieure": _l("parcours d'ingénieure"),
+    "création d'entreprise": _l("création d'entreprise"),
+}
+TOPICS = {**SECTORS, **THEMES}
+
+
 def label(mapping: dict, value) -> str:
     key = getattr(value, "value", value)
     return str(mapping.get(key, key))
+
+
+def topic_list(values) -> str:
+    """Topics for display, translated where they are the form's (others are free text)."""
+    return ", ".join(label(TOPICS, value) for value in values or ())
 
 # The organizer UI's audit trail, matching explanations and outbox.
 AUDIT_ACTIONS = {

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 
+from app import labels
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -97,14 +98,12 @@ JOBS = {
 }
 FAMILY_WEIGHTS = [(JobFamily.OPERATOR, 22), (JobFamily.TECHNICIAN, 26), (JobFamily.ENGINEER, 26),
                   (JobFamily.MANAGER, 14), (JobFamily.EXECUTIVE, 7), (JobFamily.APPRENTICE, 5)]
-SECTORS = ["aéronautique", "automobile", "agroalimentaire", "chimie", "énergie", "métallurgie", "pharmacie",
-           "plasturgie", "textile", "électronique", "ferroviaire", "naval", "cosmétique", "numérique industriel"]
+SECTORS = list(labels.SECTORS)
 COMPANIES = ["Aérocomposites du Sud-Ouest", "Forges de l'Est", "Laiterie Coopérative de l'Ouest", "Chimie Rhône Process",
              "Énergies Nouvelles Atlantique", "Métallerie Lilloise", "Laboratoires Pharmadelta", "Plastiques Alpins",
              "Tissages du Nord", "Électronique de Précision", "Ateliers Ferroviaires", "Chantiers Navals de l'Estuaire",
              "Cosmétiques Provence", "Usine Connectée SAS"]
-TOPICS = ["métiers de la maintenance", "égalité filles-garçons", "apprentissage", "écologie industrielle",
-          "robotique", "qualité", "parcours d'ingénieure", "création d'entreprise"]
+TOPICS = list(labels.THEMES)
 CLASS_LEVELS = ["4e", "3e", "2nde", "1re", "Tle", "2nde pro", "1re pro", "Tle pro", "BTS", "CFA"]
 
 

@@ -156,7 +156,7 @@ FRENCH = ["Connexion", "Se connecter", "Demander une rencontre", "Établissement
                                 "Stay signed in on this device", "Sign in"]),
         ("/demandes/nouvelle?lang=en", ["Request a meeting for your pupils", "1. Your school",
                                         "School name", "Number of pupils", "Job discovery half-day",
-                                        "Roundtable", "Send the request"]),
+                                        "Roundtable", "Send the request", "aerospace", "gender equality"]),
     ],
 )
 def test_pages_render_in_english(client, url, english):
@@ -168,3 +168,8 @@ def test_pages_render_in_english(client, url, english):
         assert words in text, f"{words!r} missing from {url}"
     french = [word for word in FRENCH if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
     assert not french, f"French left on {url}: {french}"
+
+
+def test_topic_labels_translate_but_the_stored_words_stay_french(client):
+    page = client.get("/demandes/nouvelle?lang=en").get_data(as_text=True)
+    assert 'value="aéronautique"' in page and "aerospace" in page

@@ -34,11 +34,8 @@ from app.models import ContactRole, Delivery, EducationPriority, EventType, Scho
 from app.reference.uai import normalize_uai
 from app.services import request_windows
 
-# Stored as typed here; the same words as role models' sectors, so matching can compare them.
-SECTORS = ("aéronautique", "automobile", "agroalimentaire", "chimie", "énergie", "métallurgie", "pharmacie",
-           "plasturgie", "textile", "électronique", "ferroviaire", "naval", "cosmétique", "numérique industriel")
-THEMES = ("métiers de la maintenance", "égalité filles-garçons", "apprentissage", "écologie industrielle",
-          "robotique", "qualité", "parcours d'ingénieure", "création d'entreprise")
+SECTORS = tuple(labels.SECTORS)
+THEMES = tuple(labels.THEMES)
 CLASS_LEVELS = ("6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP", "2nde pro", "1re pro", "Tle pro", "BTS", "CFA")
 
 
@@ -137,7 +134,7 @@ class RequestForm(FlaskForm):
     delivery = RadioField(_l("Sur place ou à distance"), choices=_choices(labels.DELIVERIES, Delivery),
                           default=Delivery.IN_PERSON.value, validators=[InputRequired(_l("Choisissez une modalité."))])
     topics = MultiCheckboxField(_l("Secteurs ou thèmes qui intéressent la classe (facultatif)"),
-                                choices=[SelectChoice(t) for t in SECTORS + THEMES])
+                                choices=[SelectChoice(t, labels.TOPICS[t]) for t in SECTORS + THEMES])
 
     windows = FieldList(FormField(WindowForm), min_entries=request_windows.MAX_WINDOWS,
                         max_entries=request_windows.MAX_WINDOWS)
