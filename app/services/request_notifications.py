@@ -1,6 +1,7 @@
-"""Emails about a school's request: the confirmation with its private links, and telling the
-organizers of the school's académie (or the admins, when no organizer covers it yet, so no
-request goes unseen) when one arrives, is withdrawn or has its visit cancelled."""
+"""Emails about a school's request: the confirmation with its private links, the answer when
+it is declined, and telling the organizers of the school's académie (or the admins, when no
+organizer covers it yet, so no request goes unseen) when one arrives, is withdrawn or has its
+visit cancelled."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def request_received(request: VisitRequest, *, followup_token: str, feed_token: 
             "feed_url": feed,
             "webcal_url": webcal_url(feed),
             "privacy_url": external_url("public.privacy"),
+        },
+    )
+
+
+def request_declined(request: VisitRequest) -> None:
+    """Tell the school contact why, in their language, with the way to ask again."""
+    contact = request.contact
+    queue_email(
+        to=contact.email,
+        to_name=contact.full_name,
+        template="request_declined",
+        locale=contact.locale,
+        dedupe_key=f"request:{request.id}:declined",
+        context={
+            "visit": request,
+            "school": request.school,
+            "reason": request.status_reason,
+            "new_request_url": external_url("public.request_form"),
         },
     )
 

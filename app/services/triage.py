@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import EducationPriority, EventType, RequestStatus, RequestWindow, School, User, VisitRequest
-from app.services import access, audit, scope
+from app.services import access, audit, request_notifications, scope
 from app.services.errors import Conflict, Invalid, NotFound
 
 OPEN = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
@@ -100,4 +100,5 @@ def decline_request(actor: User, request: VisitRequest, *, reason: str) -> Visit
     request.status = RequestStatus.DECLINED
     request.status_reason = reason.strip()
     audit.record(actor, request, "request.declined", reason=request.status_reason)
+    request_notifications.request_declined(request)
     return request

@@ -8,6 +8,7 @@ import io
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.models import (
     AssignmentStatus,
@@ -16,6 +17,7 @@ from app.models import (
     EventStatus,
     EventType,
     ExternalCalendar,
+    OutboxEmail,
     RequestStatus,
     RoleModelStatus,
 )
@@ -64,6 +66,19 @@ def test_review_then_decline_with_a_reason(db, organizer, create_request):
     assert [e.action for e in audit.trail(request)] == ["request.in_review", "request.declined"]
     with pytest.raises(Conflict):
         triage.decline_request(organizer, request, reason="Encore")
+
+
+def test_declining_tells_the_school_why_once_in_its_language(db, organizer, create_request):
+    request, _ = create_request()
+    request.contact.locale = "en"
+    triage.decline_request(organizer, request, reason="No role model free this term")
+    emails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == request.contact.email)).all()
+    assert len(emails) == 1
+    email = emails[0]
+    assert email.dedupe_key == f"request:{request.id}:declined"
+    assert "could not be taken forward" in email.subject and request.school.name in email.subject
+    assert "No role model free this term" in email.body_text and "No role model free this term" in email.body_html
+    assert "/demandes/nouvelle" in email.body_text and "/demandes/nouvelle" in email.body_html
 
 
 # --- slot suggestions --------------------------------------------------------------------------

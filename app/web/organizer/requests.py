@@ -124,5 +124,5 @@ def request_decline(request_id: int):
         if not apply_errors(form, error):
             flash(str(error.message), "error")
         return _detail(visit_request, decline_form=form, status=error.status)
-    flash(_("La demande est déclinée."), "success")
+    flash(_("La demande est déclinée ; l'établissement en est informé par email."), "success")
     return redirect(url_for(".request_list"))
