@@ -5,9 +5,10 @@ The rule: a slot is a standard time range (morning or afternoon, by format) on a
 of the request's windows that is a school day for the school's holiday zone and not a public
 holiday; it is suggested when at least `needed` role models could come: active, covering the
 school's département (or accepting remote sessions when the school does), accepting the format,
-with a weekly window holding the slot, no dated exception that day, no imported busy block and no
-other engagement overlapping it. Availability is counted here, not matched: matching
-(app/matching) picks the people once the event exists.
+with a weekly window holding the slot, no dated exception that day, no imported busy block near
+it, no engagement it would clash with and monthly cap left. Those are matching's own candidate
+checks (app/matching/candidates.py), asked about the slot: a suggested slot is one where
+matching will find the people. Matching picks them once the event exists.
 """
 
 from __future__ import annotations
@@ -17,25 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
-
 from calendars import french_holidays
 from calendars.errors import HolidayError
-from app.extensions import db
-from app.models import (
-    ENGAGED_STATUSES,
-    Assignment,
-    BusyInterval,
-    Delivery,
-    Event,
-    EventType,
-    RoleModel,
-    RoleModelDepartement,
-    RoleModelStatus,
-    TimeOfDay,
-    VisitRequest,
-)
+from app.matching import candidates
+from app.models import Delivery, Event, EventStatus, EventType, TimeOfDay, VisitRequest
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
 
@@ -178,7 +164,7 @@ def plan_slots(request: VisitRequest, *, format: EventType | None = None, limit:
             candidates.append(
                 Slot(datetime.combine(d, start, zone).astimezone(UTC), datetime.combine(d, end, zone).astimezone(UTC), 0, needed)
             )
-    counts = available_counts(request, format, [(s.start_at, s.end_at) for s in candidates])
+    counts = available_counts(request, format, [(s.start_at, s.end_at) for s in candidates], now=now)
     for slot, count in zip(candidates, counts):
         slot = Slot(slot.start_at, slot.end_at, count, needed)
         days[slot.start_at.astimezone(zone).date()].slots.append(slot)
@@ -187,52 +173,24 @@ def plan_slots(request: VisitRequest, *, format: EventType | None = None, limit:
     return SlotPlan(days=list(days.values()), suggestions=suggestions, needed=needed, holidays_known=known)
 
 
-def available_counts(request: VisitRequest, format: EventType, spans: list[tuple[datetime, datetime]]) -> list[int]:
-    """For each [start, end) span, how many role models could come. Four queries in all."""
+def available_counts(request: VisitRequest, format: EventType, spans: list[tuple[datetime, datetime]],
+                     *, now: datetime | None = None) -> list[int]:
+    """For each [start, end) span, how many role models could come: the candidates matching would
+    find for an event of the request there (app/matching/candidates.py, every hard constraint:
+    travel buffer around busy blocks, engagements the same day, monthly caps...), asked about
+    probe events that are never saved. A fixed handful of queries whatever the number of spans."""
     if not spans:
         return []
-    first, last = min(s for s, _ in spans), max(e for _, e in spans)
     school = request.school
-    covers = select(RoleModelDepartement.role_model_id).where(RoleModelDepartement.departement == school.departement)
-    query = (
-        select(RoleModel)
-        .where(RoleModel.status == RoleModelStatus.ACTIVE, RoleModel.anonymised_at.is_(None))
-        .options(selectinload(RoleModel.windows), selectinload(RoleModel.exceptions))
-    )
-    if request.delivery == Delivery.IN_PERSON:
-        query = query.where(RoleModel.id.in_(covers))
-    else:
-        query = query.where(or_(RoleModel.id.in_(covers), RoleModel.accepts_remote.is_(True)))
-    people = [rm for rm in db.session.scalars(query) if not rm.event_types or format.value in rm.event_types]
-    if not people:
-        return [0] * len(spans)
-    ids = [rm.id for rm in people]
-    blocked: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    busy = select(BusyInterval.role_model_id, BusyInterval.start_at, BusyInterval.end_at).where(
-        BusyInterval.role_model_id.in_(ids), BusyInterval.end_at > first, BusyInterval.start_at < last
-    )
-    engaged = (
-        select(Assignment.role_model_id, Event.start_at, Event.end_at)
-        .join(Assignment.event)
-        .where(Assignment.role_model_id.in_(ids), Assignment.status.in_(ENGAGED_STATUSES),
-               Event.end_at > first, Event.start_at < last)
-    )
-    for rm_id, start, end in [*db.session.execute(busy), *db.session.execute(engaged)]:
-        blocked[rm_id].append((start, end))
-    paris = ZoneInfo("Europe/Paris")  # weekly windows are Paris wall time
-    counts = []
-    for start, end in spans:
-        local_start, local_end = start.astimezone(paris), end.astimezone(paris)
-        d = local_start.date()
-        count = 0
-        for rm in people:
-            if not any(w.weekday == d.weekday() and w.start_time <= local_start.time() and local_end.time() <= w.end_time
-                       for w in rm.windows):
-                continue
-            if any(x.start_date <= d <= x.end_date for x in rm.exceptions):
-                continue
-            if any(b_start < end and start < b_end for b_start, b_end in blocked.get(rm.id, ())):
-                continue
-            count += 1
-        counts.append(count)
-    return counts
+    probes = [
+        # Scalar columns only: no relationship, so nothing cascades the probe into the session.
+        Event(id=-(i + 1), type=format, title="", status=EventStatus.DRAFT, start_at=start, end_at=end,
+              timezone=timezone_of(request), is_online=request.delivery != Delivery.IN_PERSON,
+              departement=school.departement, academie=school.academie, role_models_min=1, role_models_max=1,
+              topics=[], visit_request_id=request.id)
+        for i, (start, end) in enumerate(spans)
+    ]
+    found = candidates.build(probes, now=now)
+    counts = found.arc_counts
+    positions = [found.index_of(probe.id) for probe in probes]
+    return [0 if k is None else int(counts[k]) for k in positions]

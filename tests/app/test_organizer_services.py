@@ -15,6 +15,7 @@ from app.models import (
     BusyInterval,
     EducationPriority,
     EventStatus,
+    Event,
     EventType,
     ExternalCalendar,
     OutboxEmail,
@@ -110,6 +111,26 @@ def test_slots_skip_school_holidays_and_public_holidays_and_need_free_role_model
     assert wednesday[0].available == 1  # `free` is engaged, `busy` is not busy that day
     assert plan.suggestions and all(s.available >= plan.needed for s in plan.suggestions)
     assert plan.suggestions[0].available == 2
+
+
+def test_slots_count_the_people_matching_would_find(db, create_request, create_role_model, create_event,
+                                                   create_assignment):
+    # Tuesday 2 March 2027, 9:00-11:00 Paris (8:00-10:00 UTC): three people free by their windows
+    request, _ = create_request(windows=[(date(2027, 3, 2), date(2027, 3, 2))])
+    create_role_model()
+    near_busy = create_role_model()
+    calendar = ExternalCalendar(role_model=near_busy, url="https://example.org/cal.ics")
+    db.session.add(calendar)
+    # ends 15 minutes before the slot: inside matching's travel buffer
+    db.session.add(BusyInterval(calendar=calendar, role_model_id=near_busy.id,
+                                start_at=datetime(2027, 3, 2, 6, tzinfo=UTC), end_at=datetime(2027, 3, 2, 7, 45, tzinfo=UTC)))
+    capped = create_role_model(monthly_cap=1)
+    create_assignment(event=create_event(start_at=datetime(2027, 3, 20, 9, tzinfo=UTC)), role_model=capped,
+                      status=AssignmentStatus.CONFIRMED)
+    morning = slots.plan_slots(request, now=NOW).days[1].slots[0]
+    assert morning.start_at == datetime(2027, 3, 2, 8, tzinfo=UTC)
+    assert morning.available == 1
+    assert not db.session.new and db.session.scalar(select(Event).where(Event.id < 0)) is None
 
 
 def test_a_roundtable_needs_three_free_role_models(db, create_request, create_role_model):
