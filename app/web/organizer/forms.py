@@ -18,6 +18,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import labels
@@ -34,7 +35,7 @@ def _strip(value):
 
 
 def type_choices(types=tuple(EventType)):
-    return [(t.value, labels.EVENT_TYPES[t.value]) for t in types]
+    return [SelectChoice(t.value, labels.EVENT_TYPES[t.value]) for t in types]
 
 
 class EventForm(FlaskForm):
@@ -43,7 +44,7 @@ class EventForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
-    timezone = SelectField(_l("Fuseau horaire"), choices=[(z, z) for z in TIMEZONES], default="Europe/Paris")
+    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES], default="Europe/Paris")
     departement = StringField(_l("Département"), filters=[_strip], validators=[DataRequired(_l("Indiquez le département.")), Length(max=3)])
     venue = StringField(_l("Lieu"), filters=[_strip], validators=[Length(max=200)])
     address = StringField(_l("Adresse"), filters=[_strip], validators=[Length(max=300)])

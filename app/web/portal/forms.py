@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -59,7 +60,7 @@ class ProfileForm(FlaskForm):
     accepts_in_person = BooleanField(_l("J'interviens en présentiel"), default=True)
     accepts_remote = BooleanField(_l("J'interviens à distance (visioconférence)"))
     event_types = MultiCheckboxField(_l("Types de rencontres"), choices=list(labels.EVENT_TYPES.items()))
-    languages = MultiCheckboxField(_l("Langues"), choices=[(c, LANGUAGE_LABELS[c]) for c in LANGUAGES], default=["fr"])
+    languages = MultiCheckboxField(_l("Langues"), choices=[SelectChoice(c, LANGUAGE_LABELS[c]) for c in LANGUAGES], default=["fr"])
     monthly_cap = IntegerField(_l("Rencontres par mois, au plus"), default=2,
                                validators=[DataRequired(_l("Indiquez un nombre.")), NumberRange(0, 60, _l("Entre 0 et 60."))])
     presentation = TextAreaField(_l("Présentation montrée aux établissements"), validators=[Length(max=2000)])
