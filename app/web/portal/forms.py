@@ -38,6 +38,10 @@ def split_codes(text: str | None) -> list[str]:
     return [c.upper() for c in re.split(r"[\s,;]+", text or "") if c]
 
 
+
+def _choices(mapping: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in mapping.items()]
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -52,14 +56,14 @@ class ProfileForm(FlaskForm):
     last_name = StringField(_l("Nom"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=100)])
     phone = StringField(_l("Téléphone (facultatif)"), filters=[_strip], validators=[Optional(), Length(max=40)])
     job_title = StringField(_l("Métier"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre métier.")), Length(max=200)])
-    job_family = SelectField(_l("Famille de métiers"), choices=list(labels.JOB_FAMILIES.items()))
+    job_family = SelectField(_l("Famille de métiers"), choices=_choices(labels.JOB_FAMILIES))
     company = StringField(_l("Entreprise"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre entreprise.")), Length(max=200)])
     sectors = StringField(_l("Secteurs (séparés par des virgules)"), filters=[_strip], validators=[Length(max=500)])
     departements = StringField(_l("Départements où vous pouvez intervenir"), filters=[_strip], validators=[Length(max=300)])
     home_departement = StringField(_l("Votre département (facultatif)"), filters=[_strip], validators=[Optional(), Length(max=3)])
     accepts_in_person = BooleanField(_l("J'interviens en présentiel"), default=True)
     accepts_remote = BooleanField(_l("J'interviens à distance (visioconférence)"))
-    event_types = MultiCheckboxField(_l("Types de rencontres"), choices=list(labels.EVENT_TYPES.items()))
+    event_types = MultiCheckboxField(_l("Types de rencontres"), choices=_choices(labels.EVENT_TYPES))
     languages = MultiCheckboxField(_l("Langues"), choices=[SelectChoice(c, LANGUAGE_LABELS[c]) for c in LANGUAGES], default=["fr"])
     monthly_cap = IntegerField(_l("Rencontres par mois, au plus"), default=2,
                                validators=[DataRequired(_l("Indiquez un nombre.")), NumberRange(0, 60, _l("Entre 0 et 60."))])
@@ -106,8 +110,8 @@ class ConfirmForm(FlaskForm):
     """A button that acts (sign in with a link, regenerate, pause...): only the CSRF token."""
 
 
-WEEKDAYS = [("0", _l("Lundi")), ("1", _l("Mardi")), ("2", _l("Mercredi")), ("3", _l("Jeudi")),
-            ("4", _l("Vendredi")), ("5", _l("Samedi")), ("6", _l("Dimanche"))]
+WEEKDAYS = [SelectChoice(str(i), day) for i, day in enumerate(
+    [_l("Lundi"), _l("Mardi"), _l("Mercredi"), _l("Jeudi"), _l("Vendredi"), _l("Samedi"), _l("Dimanche")])]
 
 
 class WindowForm(Form):
@@ -169,7 +173,7 @@ class InviteForm(FlaskForm):
     first_name = StringField(_l("Prénom"), filters=[_strip], validators=[DataRequired(_l("Indiquez le prénom.")), Length(max=100)])
     last_name = StringField(_l("Nom"), filters=[_strip], validators=[DataRequired(_l("Indiquez le nom.")), Length(max=100)])
     job_title = StringField(_l("Métier"), filters=[_strip], validators=[DataRequired(_l("Indiquez le métier.")), Length(max=200)])
-    job_family = SelectField(_l("Famille de métiers"), choices=list(labels.JOB_FAMILIES.items()))
+    job_family = SelectField(_l("Famille de métiers"), choices=_choices(labels.JOB_FAMILIES))
     company = StringField(_l("Entreprise"), filters=[_strip], validators=[DataRequired(_l("Indiquez l'entreprise.")), Length(max=200)])
     departements = StringField(_l("Départements"), filters=[_strip],
                                validators=[DataRequired(_l("Indiquez au moins un département.")), Length(max=300)])
