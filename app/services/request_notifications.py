@@ -26,40 +26,32 @@ def school_feed_url(feed_token: str) -> str:
 
 
 def request_received(request: VisitRequest, *, followup_token: str, feed_token: str) -> None:
-    contact = request.contact
     feed = school_feed_url(feed_token)
-    queue_email(
-        to=contact.email,
-        to_name=contact.full_name,
-        template="request_received",
-        locale=contact.locale,
-        dedupe_key=f"request:{request.id}:received",
-        context={
-            "visit": request,
-            "school": request.school,
-            "followup_url": followup_url(followup_token),
-            "feed_url": feed,
-            "webcal_url": webcal_url(feed),
-            "privacy_url": external_url("public.privacy"),
-        },
-    )
+    _tell_contact(request, "request_received", "received", {
+        "followup_url": followup_url(followup_token),
+        "feed_url": feed,
+        "webcal_url": webcal_url(feed),
+        "privacy_url": external_url("public.privacy"),
+    })
 
 
 def request_declined(request: VisitRequest) -> None:
     """Tell the school contact why, in their language, with the way to ask again."""
+    _tell_contact(request, "request_declined", "declined", {
+        "reason": request.status_reason,
+        "new_request_url": external_url("public.request_form"),
+    })
+
+
+def _tell_contact(request: VisitRequest, template: str, what: str, context: dict) -> None:
     contact = request.contact
     queue_email(
         to=contact.email,
         to_name=contact.full_name,
-        template="request_declined",
+        template=template,
         locale=contact.locale,
-        dedupe_key=f"request:{request.id}:declined",
-        context={
-            "visit": request,
-            "school": request.school,
-            "reason": request.status_reason,
-            "new_request_url": external_url("public.request_form"),
-        },
+        dedupe_key=f"request:{request.id}:{what}",
+        context={"visit": request, "school": request.school, **context},
     )
 
 
