@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
         """Database unreachable or busy (restart, failover, network): a clean 503 the person
         or the client can retry, never a 500. Nothing was half-saved: one commit per request."""
         app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
-        _rollback_quietly()
+        rollback_quietly()
         # The page must not need the database: who is signed in cannot be looked up now.
         if "_login_user" not in g:
             g._login_user = login_manager.anonymous_user()
@@ -78,14 +78,14 @@ def init_app(app: Flask) -> None:
     def integrity_error(error: IntegrityError):
         # Two people changing the same thing at once and a constraint refused the second: a
         # conflict to reload and retry (the API blueprint answers its own problem+json).
-        _rollback_quietly()
+        rollback_quietly()
         if _wants_problem_json():
             return problem(409, "Conflict", "This clashes with a change made at the same time.", code="conflict")
         message = _("Quelqu'un a modifié la même chose au même moment : rechargez la page et réessayez.")
         return render_template("errors/error.html", code=409, message=message), 409
 
 
-def _rollback_quietly() -> None:
+def rollback_quietly() -> None:
     try:
         db.session.rollback()
     except Exception:  # the connection is gone: the pool replaces it on the next checkout

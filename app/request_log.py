@@ -41,11 +41,20 @@ def request_id() -> str:
     return g.get("request_id") or ""
 
 
+def request_id_from(incoming: str) -> str:
+    """The load balancer's request id when it is sane, else a fresh one."""
+    return incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+
+
 def masked_path() -> str:
-    path = request.path
-    if request.url_rule is None:
+    return mask_path(request.path, request.view_args if request.url_rule is not None else None)
+
+
+def mask_path(path: str, view_args: dict | None) -> str:
+    """`path` without its secrets; `view_args` None when it matched no route."""
+    if view_args is None:
         return _RANDOM_SEGMENT.sub(MASK, path)
-    for name, value in (request.view_args or {}).items():
+    for name, value in view_args.items():
         if name in SECRET_URL_ARGS and value:
             path = path.replace(str(value), MASK)
     return path
@@ -62,19 +71,24 @@ def _user_id() -> int | None:
     return token.__dict__.get("user_id") if token is not None else None
 
 
-def _line(response) -> str:
-    started = g.get("request_started")
-    return json.dumps({
-        "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "request_id": request_id(),
-        "method": request.method,
-        "path": masked_path(),
-        "endpoint": request.endpoint,
-        "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-        "user_id": _user_id(),
-        "ip": request.remote_addr,
-    }, ensure_ascii=False)
+def write(*, request_id: str, method: str, path: str, endpoint: str | None, status: int,
+          started: float | None, user_id: int | None, ip: str | None) -> None:
+    """Log the line of one request (`path` already masked); also called by the feeds' fast
+    path (app/web/feeds/fast_path.py), which answers outside Flask's request handling."""
+    try:
+        log.info(json.dumps({
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "request_id": request_id,
+            "method": method,
+            "path": path,
+            "endpoint": endpoint,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "user_id": user_id,
+            "ip": ip,
+        }, ensure_ascii=False))
+    except Exception:  # a log line must never turn a response into a 500
+        logging.getLogger(__name__).exception("request log line failed")
 
 
 def init_app(app: Flask) -> None:
@@ -89,8 +103,7 @@ def init_app(app: Flask) -> None:
         log.propagate = False  # one line, not a second copy through the root logger
 
     def start():
-        incoming = request.headers.get(HEADER, "")
-        g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = request_id_from(request.headers.get(HEADER, ""))
         g.request_started = time.perf_counter()
 
     # First in line, so even a request refused by an earlier hook (rate limit) has its id.
@@ -100,9 +113,13 @@ def init_app(app: Flask) -> None:
     def finish(response):
         response.headers[HEADER] = request_id()
         try:
-            log.info(_line(response))
+            path, user_id = masked_path(), _user_id()
         except Exception:  # a log line must never turn a response into a 500
             logging.getLogger(__name__).exception("request log line failed")
+            return response
+        write(request_id=request_id(), method=request.method, path=path, endpoint=request.endpoint,
+              status=response.status_code, started=g.get("request_started"), user_id=user_id,
+              ip=request.remote_addr)
         return response
 
     @app.context_processor

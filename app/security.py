@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
@@ -38,12 +38,35 @@ HSTS = "max-age=63072000; includeSubDomains"
 SECRET_URL_ARGS = frozenset({"token"})
 
 
+def holds_secret(view_args: dict | None) -> bool:
+    return bool(view_args and SECRET_URL_ARGS & view_args.keys())
+
+
 def url_holds_secret() -> bool:
-    return bool(request.view_args and SECRET_URL_ARGS & request.view_args.keys())
+    return holds_secret(request.view_args)
 
 
-def serves_https(app: Flask) -> bool:
-    return app.config.get("BASE_URL", "").startswith("https://") or request.is_secure
+def serves_https(app: Flask, incoming: Request | None = None) -> bool:
+    """`incoming`: the request, when it is not Flask's current one (the feeds' fast path)."""
+    return app.config.get("BASE_URL", "").startswith("https://") or (incoming or request).is_secure
+
+
+def add_headers(headers, *, secret_url: bool, https: bool) -> None:
+    """The security headers, each one unless the view set its own; also used by the feeds' fast
+    path (app/web/feeds/fast_path.py), which answers outside Flask's request handling."""
+    wanted = [
+        ("Content-Security-Policy", CSP),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer" if secret_url else "same-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if https:
+        wanted.append(("Strict-Transport-Security", HSTS))
+    # One pass over the headers (Headers.setdefault scans them three times per name).
+    present = {name.lower() for name in headers.keys()}
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
 
 
 def init_app(app: Flask) -> None:
@@ -53,13 +76,5 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer" if url_holds_secret() else "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if serves_https(app):
-            headers.setdefault("Strict-Transport-Security", HSTS)
+        add_headers(response.headers, secret_url=url_holds_secret(), https=serves_https(app))
         return response
