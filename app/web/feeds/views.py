@@ -2,13 +2,19 @@
 some calendar clients break on gzip), strong ETags from the bytes, and cheap revalidation.
 
 Unknown, revoked and wrong-kind tokens all get the same plain 404, whatever the token was.
+
+Each feed is declared once (`feed_route`): its URL rule, the service that loads it and how caches
+may keep it. That declaration registers the Flask view (for `url_for` and for any request the
+fast path hands over) and the fast path's entry (fast_path.py); both answer with `respond`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Request, Response, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import http_date
 
@@ -37,16 +43,50 @@ PUBLIC_CACHE = "public, max-age=300, must-revalidate, no-transform"
 PRIVATE_CACHE = "private, no-cache, no-transform"
 
 
-def _not_modified(feed: RenderedFeed) -> bool:
+@dataclass(frozen=True, slots=True)
+class FeedRoute:
+    """What one feed URL serves: `load(**view_args)` gives the feed, or None for a 404."""
+
+    load: Callable[..., RenderedFeed | None]
+    cache_control: str
+
+
+# Endpoint ("feeds.role_model_feed") -> its route, for the fast path.
+ROUTES: dict[str, FeedRoute] = {}
+
+
+def feed_route(rule: str, cache_control: str):
+    """Declare a feed: `rule` served (GET, HEAD) with what the decorated loader returns."""
+
+    def register(load: Callable[..., RenderedFeed | None]):
+        route = FeedRoute(load, cache_control)
+        ROUTES[f"{bp.name}.{load.__name__}"] = route
+
+        def view(**view_args) -> Response:
+            return respond(request, route, view_args)
+
+        view.__name__ = view.__qualname__ = load.__name__
+        bp.add_url_rule(rule, load.__name__, view, methods=["GET"])
+        return load
+
+    return register
+
+
+def respond(incoming: Request, route: FeedRoute, view_args: dict) -> Response:
+    """The response to a GET or HEAD of a feed URL (before the app-wide headers)."""
+    return _calendar_response(incoming, route.load(**view_args), route.cache_control)
+
+
+def _not_modified(incoming: Request, feed: RenderedFeed) -> bool:
     """RFC 9110 §13.2.2: If-None-Match, when present, decides alone (weak comparison);
     otherwise If-Modified-Since, when it is a valid date, is compared with Last-Modified."""
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(feed.etag.strip('"'))
-    since: datetime | None = request.if_modified_since
+    if incoming.if_none_match:
+        return incoming.if_none_match.contains_weak(feed.etag.strip('"'))
+    since: datetime | None = incoming.if_modified_since
     return since is not None and feed.last_modified <= since
 
 
-def _calendar_response(feed: RenderedFeed | None, cache_control: str) -> Response:
+def _calendar_response(incoming: Request, feed: RenderedFeed | None, cache_control: str) -> Response:
     if feed is None:
         # A bare 404, not the HTML error page: that page reads the signed-in user, and with a
         # remember-me cookie Flask-Login would then write to the null session (a 500).
@@ -56,7 +96,7 @@ def _calendar_response(feed: RenderedFeed | None, cache_control: str) -> Respons
         "Last-Modified": http_date(feed.last_modified),
         "Cache-Control": cache_control,
     }
-    if _not_modified(feed):
+    if _not_modified(incoming, feed):
         return Response(status=304, headers=headers)
     response = Response(feed.body, status=200, headers=headers)
     response.headers["Content-Type"] = CONTENT_TYPE
@@ -64,26 +104,26 @@ def _calendar_response(feed: RenderedFeed | None, cache_control: str) -> Respons
     return response
 
 
-@bp.get("/feeds/role-models/<token>.ics")
-def role_model_feed(token: str):
-    return _calendar_response(feeds.role_model_feed(token), PRIVATE_CACHE)
+@feed_route("/feeds/role-models/<token>.ics", PRIVATE_CACHE)
+def role_model_feed(token: str) -> RenderedFeed | None:
+    return feeds.role_model_feed(token)
 
 
-@bp.get("/feeds/schools/<token>.ics")
-def school_feed(token: str):
-    return _calendar_response(feeds.school_feed(token), PRIVATE_CACHE)
+@feed_route("/feeds/schools/<token>.ics", PRIVATE_CACHE)
+def school_feed(token: str) -> RenderedFeed | None:
+    return feeds.school_feed(token)
 
 
-@bp.get("/feeds/organizers/<token>.ics")
-def organizer_feed(token: str):
-    return _calendar_response(feeds.organizer_feed(token), PRIVATE_CACHE)
+@feed_route("/feeds/organizers/<token>.ics", PRIVATE_CACHE)
+def organizer_feed(token: str) -> RenderedFeed | None:
+    return feeds.organizer_feed(token)
 
 
-@bp.get("/feeds/public.ics")
-def public_feed():
-    return _calendar_response(feeds.public_feed(), PUBLIC_CACHE)
+@feed_route("/feeds/public.ics", PUBLIC_CACHE)
+def public_feed() -> RenderedFeed | None:
+    return feeds.public_feed()
 
 
-@bp.get("/feeds/public/<academie>.ics")
-def public_academie_feed(academie: str):
-    return _calendar_response(feeds.public_feed(academie), PUBLIC_CACHE)
+@feed_route("/feeds/public/<academie>.ics", PUBLIC_CACHE)
+def public_academie_feed(academie: str) -> RenderedFeed | None:
+    return feeds.public_feed(academie)
