@@ -30,7 +30,13 @@ class Config:
     # Older keys still accepted for sessions and signed links, so a rotation logs nobody out.
     SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_sqlite_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before each use of a pooled connection: on PostgreSQL it is one more round trip for
+    # every request, a fifth of the rate of feed polls (bench/feeds.py), which are most requests.
+    # Dead connections are handled without it: a lost connection makes SQLAlchemy renew the whole
+    # pool, read-only requests then run again on a fresh one (app/transactions.py), feed polls
+    # too (app/hot_reads.py); and connections are replaced after 30 minutes, before a firewall or
+    # PgBouncer drops them as idle. A form sent on a dead connection gets the 503 "try again".
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_recycle": 1800}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SMTP_URL = os.environ.get("SMTP_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rencontres IndustriElles <ne-pas-repondre@rencontres.example>")

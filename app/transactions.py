@@ -7,9 +7,14 @@ Retried (the whole view or job runs again from the start, after a rollback):
   (`SELECT … FOR UPDATE`) taken in different orders by two requests end this way.
 - SQLite "database is locked" in a read-only request (see `app.sqlite`): it ran with a deferred
   BEGIN and wrote after all; it runs again with BEGIN IMMEDIATE.
+- A lost connection in a read-only request (GET, HEAD, OPTIONS), once: pooled connections are
+  not pinged before use (config.py), so after a database restart the first request of a worker
+  may find its connection dead; SQLAlchemy then renews the whole pool and the request runs
+  again on a fresh one. Lost again: the database is away (503).
 
-Not retried: a lost connection (a COMMIT may or may not have landed: the person is told to try
-again, `app.errors` answers 503) and integrity errors (a real conflict: 409).
+Not retried: a lost connection in a request that writes or a job (a COMMIT may or may not have
+landed: the person is told to try again, `app.errors` answers 503) and integrity errors (a real
+conflict: 409).
 
 Every view of the app is wrapped (`init_app`); jobs call `unit_of_work`. Emails go through the
 outbox table in the same transaction, so a retried unit never sends anything twice.
@@ -46,6 +51,8 @@ def retry_reason(error: BaseException) -> str | None:
         return RETRYABLE_SQLSTATES[sqlstate]
     if sqlite.is_lock_error(error) and not sqlite.write_intent.get():
         return "sqlite_read_upgraded"
+    if getattr(error, "connection_invalidated", False) and not sqlite.write_intent.get():
+        return "connection_lost"
     return None
 
 
@@ -59,7 +66,7 @@ def retrying(func: Callable[..., T], *, attempts: int = ATTEMPTS, sleep=time.sle
                 return func(*args, **kwargs)
             except DBAPIError as error:
                 reason = retry_reason(error)
-                if reason is None or attempt == attempts:
+                if reason is None or attempt == attempts or (reason == "connection_lost" and attempt > 1):
                     raise
                 db.session.rollback()
                 log.warning("retrying %s after %s (attempt %d of %d)", func.__name__, reason, attempt + 1, attempts)

@@ -133,3 +133,20 @@ def test_a_real_postgresql_deadlock_is_retried_until_both_are_done(backend, app,
         thread.join(60)
     assert errors == []
     assert sorted(attempts.values()) == [1, 2]  # one was the deadlock's victim, and ran again
+
+
+def test_a_lost_connection_is_retried_once_in_a_read_only_request(app):
+    lost = OperationalError("SELECT …", {}, FakeDriverError("server closed the connection", "08006"),
+                            connection_invalidated=True)
+    with sqlite.intent(False):  # GET, HEAD, OPTIONS: the pool is renewed, the read runs again
+        unit, calls = _failing(1, lost)
+        assert transactions.retrying(unit, sleep=lambda s: None)() == "done" and len(calls) == 2
+        unit, calls = _failing(2, lost)  # lost again: the database is away
+        with pytest.raises(OperationalError):
+            transactions.retrying(unit, sleep=lambda s: None)()
+        assert len(calls) == 2
+    with sqlite.intent(True):  # a write: its COMMIT may have landed
+        unit, calls = _failing(1, lost)
+        with pytest.raises(OperationalError):
+            transactions.retrying(unit, sleep=lambda s: None)()
+        assert len(calls) == 1
