@@ -20,10 +20,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from app import cli, errors, i18n, request_log, security, transactions
+    from app.web import feeds
 
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    feeds.init_app(app)  # the feeds' fast path in front of the app: before ProxyFix wraps both
     security.init_app(app)
     request_log.init_app(app)
     transactions.init_app(app)  # last: it wraps every view registered above

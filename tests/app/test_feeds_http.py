@@ -6,12 +6,29 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import request, request_started
 from werkzeug.http import http_date, parse_date
 
 from app.models import AssignmentStatus, EventType, FeedKind
 from app.services import feed_tokens
 from app.services.feed_cache import cache
 from tests.support.ical_parsers import assert_parses_everywhere
+
+
+@pytest.fixture(autouse=True)
+def served_by_the_fast_path(app):
+    """Every feed request here is answered by the fast path (app/web/feeds/fast_path.py), which
+    sends no `request_started`: these tests hold for what calendar clients really get."""
+    full_stack: list[str] = []
+
+    def record(sender, **extra):
+        if request.path.startswith("/feeds/"):
+            full_stack.append(request.path)
+
+    request_started.connect(record, app)
+    yield
+    request_started.disconnect(record, app)
+    assert not full_stack, "feed requests answered by the full stack"
 
 
 @pytest.fixture
