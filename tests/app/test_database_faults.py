@@ -12,16 +12,13 @@ from __future__ import annotations
 import pytest
 import time_machine
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-from app import create_app
 from app.extensions import db
 from app.models import VisitRequest
-from config import TestConfig
-from tests.app.conftest import AuthActions, FreshContextClient
+from tests.app.conftest import AuthActions
 from tests.support import factories
 from tests.support.school_requests import TODAY, form_tokens, valid_form
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.proxied_app import app_behind_proxy
 
 
 @pytest.fixture
@@ -29,15 +26,8 @@ def proxied(backend, database_url, committed_db):
     """An app of its own whose every database connection goes through the proxy."""
     if backend != "postgresql":
         pytest.skip("a database server to cut: PostgreSQL (SQLite is a file in the same process)")
-    url = make_url(database_url)
-    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-        through = url.set(host="127.0.0.1", port=proxy.port, query={**url.query, "connect_timeout": "3"})
-        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=through.render_as_string(hide_password=False),
-                         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True})
-        app.test_client_class = FreshContextClient
+    with app_behind_proxy(database_url, {"pool_pre_ping": True}) as (app, proxy):
         yield app, proxy
-        with app.app_context():
-            db.engine.dispose()
 
 
 def _requests() -> int:

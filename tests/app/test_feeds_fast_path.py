@@ -24,7 +24,7 @@ from app.web.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
 from tests.app.conftest import FreshContextClient
 from tests.support import access_world, factories
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.proxied_app import app_behind_proxy
 
 REQUEST_ID = "lb-0123456789abcdef"
 
@@ -265,15 +265,8 @@ def behind_a_tcp_proxy(backend, database_url, committed_db):
     through a TCP proxy the test cuts and restores (tests/support/tcp_proxy.py)."""
     if backend != "postgresql":
         pytest.skip("a database server to cut: PostgreSQL")
-    url = make_url(database_url)
-    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-        through = url.set(host="127.0.0.1", port=proxy.port, query={**url.query, "connect_timeout": "3"})
-        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=through.render_as_string(hide_password=False),
-                         SQLALCHEMY_ENGINE_OPTIONS=Config.SQLALCHEMY_ENGINE_OPTIONS)
-        app.test_client_class = FreshContextClient
+    with app_behind_proxy(database_url, Config.SQLALCHEMY_ENGINE_OPTIONS) as (app, proxy):
         yield app, proxy
-        with app.app_context():
-            _db.engine.dispose()
 
 
 def test_the_database_going_away_and_coming_back(behind_a_tcp_proxy, lines):
