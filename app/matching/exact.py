@@ -3,7 +3,9 @@
 Used twice by the solver: on the neighbourhood of the conflicts the flow violated (everything
 else fixed at the flow's values), and on the whole instance when it is small enough to prove
 optimality. The lexicographic objective is solved in three stages (seats, then seats towards
-minimums, then cost), each fixing the previous optimum, so no big-M weight can overflow.
+minimums, then cost), each fixing the previous optimum, so no big-M weight can overflow; when
+the caller knows bounds on the first two (the flow relaxation's) and a plan reaches them, one
+cost minimisation with both reached stands for all three.
 
 Backend: SCIP by default (through OR-Tools' linear solver wrapper). The model is a network
 with a few conflict rows, so its LP relaxation is nearly integral and an LP-based
