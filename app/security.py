@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Request, request
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
@@ -46,14 +46,12 @@ def url_holds_secret() -> bool:
     return holds_secret(request.view_args)
 
 
-def serves_https(app: Flask, incoming: Request | None = None) -> bool:
-    """`incoming`: the request, when it is not Flask's current one (the feeds' fast path)."""
-    return app.config.get("BASE_URL", "").startswith("https://") or (incoming or request).is_secure
+def serves_https(app: Flask, secure: bool) -> bool:
+    """`secure`: whether the request came in over HTTPS (after ProxyFix)."""
+    return secure or app.config.get("BASE_URL", "").startswith("https://")
 
 
-def add_headers(headers, *, secret_url: bool, https: bool) -> None:
-    """The security headers, each one unless the view set its own; also used by the feeds' fast
-    path (app/web/feeds/fast_path.py), which answers outside Flask's request handling."""
+def _wanted(secret_url: bool, https: bool) -> tuple[tuple[str, str], ...]:
     wanted = [
         ("Content-Security-Policy", CSP),
         ("X-Frame-Options", "DENY"),
@@ -64,9 +62,24 @@ def add_headers(headers, *, secret_url: bool, https: bool) -> None:
     ]
     if https:
         wanted.append(("Strict-Transport-Security", HSTS))
+    return tuple(wanted)
+
+
+# The four sets there are, built once: (secret_url, https) -> headers.
+_HEADERS = {(secret_url, https): _wanted(secret_url, https) for secret_url in (False, True) for https in (False, True)}
+
+
+def headers_for(*, secret_url: bool, https: bool) -> tuple[tuple[str, str], ...]:
+    """The security headers of a response; the feeds' fast path (app/web/feeds/fast_path.py),
+    which answers outside Flask's request handling, sends them as they are."""
+    return _HEADERS[secret_url, https]
+
+
+def add_headers(headers, *, secret_url: bool, https: bool) -> None:
+    """The security headers, each one unless the view set its own."""
     # One pass over the headers (Headers.setdefault scans them three times per name).
     present = {name.lower() for name in headers.keys()}
-    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
+    headers.extend([(name, value) for name, value in _HEADERS[secret_url, https] if name.lower() not in present])
 
 
 def init_app(app: Flask) -> None:
@@ -76,5 +89,5 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        add_headers(response.headers, secret_url=url_holds_secret(), https=serves_https(app))
+        add_headers(response.headers, secret_url=url_holds_secret(), https=serves_https(app, request.is_secure))
         return response

@@ -87,9 +87,18 @@ def exchanges(client, urls: list[str]) -> list[tuple]:
         first = client.get(url, headers={"X-Request-ID": REQUEST_ID})
         variants = [("GET", {}), ("HEAD", {})]
         if "ETag" in first.headers:
-            variants += [("GET", {"If-None-Match": first.headers["ETag"]}),
-                         ("GET", {"If-Modified-Since": first.headers["Last-Modified"]}),
-                         ("HEAD", {"If-None-Match": first.headers["ETag"]})]
+            etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+            variants += [("GET", {"If-None-Match": etag}),
+                         ("GET", {"If-Modified-Since": modified}),
+                         ("HEAD", {"If-None-Match": etag}),
+                         # what else clients send: weak, listed, star, blank, stale, not a date
+                         ("GET", {"If-None-Match": f"W/{etag}"}),
+                         ("GET", {"If-None-Match": f'"older", {etag}'}),
+                         ("GET", {"If-None-Match": "*"}),
+                         ("GET", {"If-None-Match": "", "If-Modified-Since": modified}),
+                         ("GET", {"If-None-Match": '"older"', "If-Modified-Since": modified}),
+                         ("GET", {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}),
+                         ("GET", {"If-Modified-Since": "hier"})]
         for method, headers in variants:
             response = client.open(url, method=method, headers={"X-Request-ID": REQUEST_ID, **headers})
             seen.append((method, url, headers, response.status, list(response.headers.items()),
@@ -118,6 +127,29 @@ def test_responses_are_those_of_the_full_stack(app, client, db, monkeypatch, ful
         assert names["Referrer-Policy"] == ("same-origin" if "/public" in url else "no-referrer")
         assert ("Strict-Transport-Security" in names) == https
         assert "Vary" not in names and "Set-Cookie" not in names
+
+
+def test_conditional_requests(client, db, full_stack_paths):
+    url = feed_urls(access_world.build())[0]
+    db.session.commit()
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    cases = [
+        ({"If-None-Match": etag}, 304),
+        ({"If-None-Match": f"W/{etag}"}, 304),  # weak comparison
+        ({"If-None-Match": f'"older", {etag}'}, 304),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-None-Match": '"older"', "If-Modified-Since": modified}, 200),  # the ETag decides alone
+        ({"If-None-Match": "", "If-Modified-Since": modified}, 304),  # an empty one is no condition
+        ({"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}, 200),
+        ({"If-Modified-Since": "hier"}, 200),  # not a date: no condition
+    ]
+    for headers, status in cases:
+        response = client.get(url, headers=headers)
+        assert response.status_code == status, headers
+        assert response.headers["ETag"] == etag and "Cache-Control" in response.headers
+        assert ("Last-Modified" in response.headers) == (status == 200)  # RFC 9110 §15.4.5
+    assert not full_stack_paths
 
 
 def test_the_log_line_is_the_full_stacks(app, client, db, monkeypatch, lines, full_stack_paths):

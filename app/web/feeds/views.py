@@ -5,7 +5,7 @@ Unknown, revoked and wrong-kind tokens all get the same plain 404, whatever the 
 
 Each feed is declared once (`feed_route`): its URL rule, the service that loads it and how caches
 may keep it. That declaration registers the Flask view (for `url_for` and for any request the
-fast path hands over) and the fast path's entry (fast_path.py); both answer with `respond`.
+fast path hands over) and the fast path's entry (fast_path.py); both send what `answer` gives.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Request, Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask.globals import request_ctx
-from werkzeug.http import http_date
+from werkzeug.http import http_date, parse_date, parse_etags
 
 from app.extensions import limiter
 from app.services import feeds
@@ -51,6 +51,16 @@ class FeedRoute:
     cache_control: str
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A feed URL's response before the app-wide headers. The fast path sends it as it is, the
+    Flask view as a Response (with these headers, Werkzeug adds and removes nothing)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
 # Endpoint ("feeds.role_model_feed") -> its route, for the fast path.
 ROUTES: dict[str, FeedRoute] = {}
 
@@ -63,7 +73,9 @@ def feed_route(rule: str, cache_control: str):
         ROUTES[f"{bp.name}.{load.__name__}"] = route
 
         def view(**view_args) -> Response:
-            return respond(request, route, view_args)
+            found = answer(route, view_args, if_none_match=request.headers.get("If-None-Match"),
+                           if_modified_since=request.headers.get("If-Modified-Since"))
+            return Response(found.body, status=found.status, headers=found.headers)
 
         view.__name__ = view.__qualname__ = load.__name__
         bp.add_url_rule(rule, load.__name__, view, methods=["GET"])
@@ -72,36 +84,40 @@ def feed_route(rule: str, cache_control: str):
     return register
 
 
-def respond(incoming: Request, route: FeedRoute, view_args: dict) -> Response:
-    """The response to a GET or HEAD of a feed URL (before the app-wide headers)."""
-    return _calendar_response(incoming, route.load(**view_args), route.cache_control)
+# A bare 404, not the HTML error page: that page reads the signed-in user, and with a
+# remember-me cookie Flask-Login would then write to the null session (a 500).
+_NOT_FOUND = Answer(404, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")], b"Not Found\n")
 
 
-def _not_modified(incoming: Request, feed: RenderedFeed) -> bool:
+def answer(route: FeedRoute, view_args: dict, *, if_none_match: str | None,
+           if_modified_since: str | None) -> Answer:
+    """The answer to a GET or HEAD of a feed URL, given the request's conditional headers."""
+    feed = route.load(**view_args)
+    if feed is None:
+        return _NOT_FOUND
+    validators = [("ETag", feed.etag), ("Cache-Control", route.cache_control)]
+    if _not_modified(feed, if_none_match, if_modified_since):
+        # RFC 9110 §15.4.5: the validators and Cache-Control, no representation metadata.
+        return Answer(304, validators, b"")
+    return Answer(200, [
+        ("Content-Type", CONTENT_TYPE),
+        ("Content-Length", str(len(feed.body))),
+        *validators,
+        ("Last-Modified", http_date(feed.last_modified)),
+        ("Content-Disposition", 'inline; filename="rencontres.ics"'),
+    ], feed.body)
+
+
+def _not_modified(feed: RenderedFeed, if_none_match: str | None, if_modified_since: str | None) -> bool:
     """RFC 9110 §13.2.2: If-None-Match, when present, decides alone (weak comparison);
     otherwise If-Modified-Since, when it is a valid date, is compared with Last-Modified."""
-    if incoming.if_none_match:
-        return incoming.if_none_match.contains_weak(feed.etag.strip('"'))
-    since: datetime | None = incoming.if_modified_since
+    if if_none_match == feed.etag:  # what calendar clients send: the ETag they were given
+        return True
+    etags = parse_etags(if_none_match)
+    if etags:
+        return etags.contains_weak(feed.etag.strip('"'))
+    since: datetime | None = parse_date(if_modified_since)
     return since is not None and feed.last_modified <= since
-
-
-def _calendar_response(incoming: Request, feed: RenderedFeed | None, cache_control: str) -> Response:
-    if feed is None:
-        # A bare 404, not the HTML error page: that page reads the signed-in user, and with a
-        # remember-me cookie Flask-Login would then write to the null session (a 500).
-        return Response("Not Found\n", status=404, mimetype="text/plain")
-    headers = {
-        "ETag": feed.etag,
-        "Last-Modified": http_date(feed.last_modified),
-        "Cache-Control": cache_control,
-    }
-    if _not_modified(incoming, feed):
-        return Response(status=304, headers=headers)
-    response = Response(feed.body, status=200, headers=headers)
-    response.headers["Content-Type"] = CONTENT_TYPE
-    response.headers["Content-Disposition"] = 'inline; filename="rencontres.ics"'
-    return response
 
 
 @feed_route("/feeds/role-models/<token>.ics", PRIVATE_CACHE)
