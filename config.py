@@ -72,6 +72,9 @@ class Config:
     INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
     # Rendered calendar feeds kept per process (bytes); 0 renders every request (benchmarks).
     FEED_CACHE_MAX_BYTES = int(os.environ.get("FEED_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+    # On PostgreSQL, each web process hears of data changes (LISTEN/NOTIFY) and answers polls of
+    # known tokens without a query while nothing changed (app/services/stamp_watch.py).
+    FEED_STAMP_WATCH = _bool("FEED_STAMP_WATCH", True)
 
 
 class DevelopmentConfig(Config):
@@ -91,6 +94,8 @@ class TestConfig(Config):
     BASE_URL = "http://localhost"
     SMTP_URL = ""
     SCHEDULER_IN_PROCESS = False
+    # Test transactions are rolled back and never notify; tests that need a watch turn it on.
+    FEED_STAMP_WATCH = False
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": Config, "testing": TestConfig}

@@ -52,6 +52,7 @@ def _check_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import models, sqlite  # noqa: F401  (models registers every table)
     from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.services import stamp_watch
 
     db.init_app(app)
     migrate.init_app(
@@ -63,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     )
     with app.app_context():
         sqlite.configure(db.engine)
+    stamp_watch.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

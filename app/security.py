@@ -66,7 +66,8 @@ def _wanted(secret_url: bool, https: bool) -> tuple[tuple[str, str], ...]:
 
 
 # The four sets there are, built once: (secret_url, https) -> headers.
-_HEADERS = {(secret_url, https): _wanted(secret_url, https) for secret_url in (False, True) for https in (False, True)}
+_HEADERS = {(secret_url, https): _wanted(secret_url, https)
+            for secret_url in (False, True) for https in (False, True)}
 
 
 def headers_for(*, secret_url: bool, https: bool) -> tuple[tuple[str, str], ...]:
@@ -79,7 +80,8 @@ def add_headers(headers, *, secret_url: bool, https: bool) -> None:
     """The security headers, each one unless the view set its own."""
     # One pass over the headers (Headers.setdefault scans them three times per name).
     present = {name.lower() for name in headers.keys()}
-    headers.extend([(name, value) for name, value in _HEADERS[secret_url, https] if name.lower() not in present])
+    wanted = _HEADERS[secret_url, https]
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
 
 
 def init_app(app: Flask) -> None:
@@ -89,5 +91,6 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        add_headers(response.headers, secret_url=url_holds_secret(), https=serves_https(app, request.is_secure))
+        add_headers(response.headers, secret_url=url_holds_secret(),
+                    https=serves_https(app, request.is_secure))
         return response

@@ -17,7 +17,10 @@ Prints a table, then one line of JSON with the same figures.
     .venv/bin/python bench/feeds.py [--seconds 2] [--rounds 3] [--connections 4] [--postgres URL]
 
 The database is a throwaway SQLite file, or with --postgres (a server URL, as
-TEST_DATABASE_URL) a throwaway PostgreSQL database, dropped at the end.
+TEST_DATABASE_URL) a throwaway PostgreSQL database, dropped at the end. On PostgreSQL the
+servers run as in production, with the feeds' stamp watch (app/services/stamp_watch.py): a poll
+of a known token reads nothing while the data stays the same. `FEED_STAMP_WATCH=0` in the
+environment measures them without it (one query per poll).
 """
 
 from __future__ import annotations
@@ -311,6 +314,10 @@ def main() -> None:
     }
     targets = {"warm_vs_radicale": 20.0, "warm_vs_bare": 0.5, "not_modified_vs_bare": 0.7}
     backend = "postgresql" if args.postgres else "sqlite"
+    if args.postgres:
+        from config import Config  # what the servers read from the same environment
+
+        backend += " (stamp watch on)" if Config.FEED_STAMP_WATCH else " (stamp watch off)"
     print(f"role model feed: {args.events} events, {len(body):,} bytes; gunicorn 2 workers (gthread, 2 threads); "
           f"{args.connections} keep-alive connections x {args.seconds:g} s, best of {args.rounds} interleaved rounds; "
           f"database: {backend}")

@@ -30,6 +30,8 @@ from app.models import DataVersion
 from app.models.types import utcnow
 
 STAMP_NAME = "feeds"
+# On PostgreSQL, a new stamp is also announced on this channel (app/services/stamp_watch.py).
+CHANNEL = "rencontres_feeds"
 
 # Tables whose rows feeds show, with the columns whose changes feeds do not show.
 TRACKED: dict[str, frozenset[str]] = {
@@ -42,6 +44,9 @@ TRACKED: dict[str, frozenset[str]] = {
     "visit_requests": frozenset({"remarks", "idempotency_key"}),
     "users": frozenset({"last_login_at", "password_hash", "session_version"}),
     "organizer_scopes": frozenset(),
+    # Not shown, but a poll's lookup of its token is kept per stamp (stamp_watch.py): issuing or
+    # revoking a token must change the stamp.
+    "feed_tokens": frozenset(),
 }
 _CHANGED = "feeds.changed"
 
@@ -104,6 +109,8 @@ def _write_stamp(session: Session) -> None:
     if connection.dialect.name in ("postgresql", "sqlite"):
         statement = insert(DataVersion).values(name=STAMP_NAME, **values)
         connection.execute(statement.on_conflict_do_update(index_elements=["name"], set_=values))
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"NOTIFY {CHANNEL}")  # delivered at commit, to every watch
     else:  # pragma: no cover - other backends are not supported, but stay correct
         if not connection.execute(update(DataVersion).where(DataVersion.name == STAMP_NAME).values(**values)).rowcount:
             connection.execute(DataVersion.__table__.insert().values(name=STAMP_NAME, **values))

@@ -14,6 +14,7 @@ CANCELLED, SEQUENCE bumped, for CANCELLED_KEPT_FOR, then disappear.
 from __future__ import annotations
 
 import enum
+from collections import namedtuple
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
@@ -47,7 +48,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
-from app.services import feed_cache, feed_tokens
+from app.services import feed_cache, feed_tokens, stamp_watch
 
 CANCELLED_KEPT_FOR = timedelta(days=30)
 PRIVATE_PAST = timedelta(days=365)
@@ -394,11 +395,29 @@ _STAMP = select(DataVersion.value.label("stamp"), DataVersion.changed_at).where(
 
 
 def _lookup(statement, token: str | None = None):
-    """The row of a live token's owner with the data stamp, or None (unknown, revoked...)."""
+    """The row of a live token's owner with the data stamp, or None (unknown, revoked...).
+
+    Where a stamp watch vouches for the current stamp (PostgreSQL, app/services/stamp_watch.py),
+    the stamp needs no read, and a token's row read under that stamp is kept until it changes.
+    """
     if token is not None and (not token or len(token) > 100):
         return None
     params = {} if token is None else {"token_hash": feed_tokens.hash_token(token)}
-    return hot_reads.first(statement, params)
+    watch = stamp_watch.for_app()
+    stamp = watch.current() if watch is not None else None
+    if stamp is not None:
+        if token is None:
+            return _StampRow(stamp.value, stamp.changed_at)
+        kept = watch.owner(stamp, (statement, params["token_hash"]))
+        if kept is not None:
+            return kept
+    row = hot_reads.first(statement, params)
+    if stamp is not None and row is not None and row.stamp == stamp.value:
+        watch.keep(stamp, (statement, params["token_hash"]), row)
+    return row
+
+
+_StampRow = namedtuple("_StampRow", ["stamp", "changed_at"])  # what _STAMP selects
 
 
 def _stamp_of(row) -> feed_cache.Stamp | None:

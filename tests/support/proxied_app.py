@@ -15,13 +15,14 @@ from tests.support.tcp_proxy import TcpProxy
 
 
 @contextmanager
-def app_behind_proxy(database_url: str, engine_options: dict) -> Iterator[tuple]:
-    """(app, proxy) for a PostgreSQL `database_url`, the engine built with `engine_options`."""
+def app_behind_proxy(database_url: str, engine_options: dict, **config) -> Iterator[tuple]:
+    """(app, proxy) for a PostgreSQL `database_url`, the engine built with `engine_options`,
+    the app with `config` over TestConfig."""
     url = make_url(database_url)
     with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
         through = url.set(host="127.0.0.1", port=proxy.port, query={**url.query, "connect_timeout": "3"})
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=through.render_as_string(hide_password=False),
-                         SQLALCHEMY_ENGINE_OPTIONS=engine_options)
+                         SQLALCHEMY_ENGINE_OPTIONS=engine_options, **config)
         app.test_client_class = FreshContextClient
         try:
             yield app, proxy

@@ -86,7 +86,8 @@ def feed_route(rule: str, cache_control: str):
 
 # A bare 404, not the HTML error page: that page reads the signed-in user, and with a
 # remember-me cookie Flask-Login would then write to the null session (a 500).
-_NOT_FOUND = Answer(404, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")], b"Not Found\n")
+_NOT_FOUND = Answer(404, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")],
+                    b"Not Found\n")
 
 
 def answer(route: FeedRoute, view_args: dict, *, if_none_match: str | None,
