@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from datetime import UTC, datetime
 
 import pytest
 from flask import request, request_started, url_for
@@ -16,9 +15,7 @@ from sqlalchemy.engine import make_url
 from app import create_app, sqlite
 from app.extensions import db as _db
 from app.links import external_url
-from app.models import AssignmentStatus, FeedKind
 from app.request_log import log as request_logger
-from app.services import feed_tokens
 from app.services.feed_cache import cache
 from app.web.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
@@ -235,13 +232,9 @@ def test_without_a_cache_every_poll_renders(client, db, full_stack_paths):
 
 
 def a_role_model_feed() -> str:
-    marraine = factories.create_role_model()
-    event = factories.create_event(title="Intervention du jour")
-    factories.create_assignment(event=event, role_model=marraine, status=AssignmentStatus.CONFIRMED,
-                                invited_at=datetime.now(UTC))
-    token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
+    path, _ = factories.create_role_model_feed()
     _db.session.commit()
-    return f"/feeds/role-models/{token}.ics"
+    return path
 
 
 def test_every_connection_and_session_is_given_back(app, committed_db, full_stack_paths):

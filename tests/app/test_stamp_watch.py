@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from app import create_app
 from app.extensions import db as _db
-from app.models import AssignmentStatus, DataVersion, FeedKind
+from app.models import DataVersion, Event, FeedKind
 from app.services import feed_cache, feed_tokens, stamp_watch
 from config import Config, TestConfig
 from tests.support import factories
@@ -45,14 +45,10 @@ def database_stamp() -> str:
             select(DataVersion.value).where(DataVersion.name == feed_cache.STAMP_NAME)).scalar_one()
 
 
-def a_role_model_feed() -> tuple[str, object]:
-    marraine = factories.create_role_model()
-    event_ = factories.create_event(title="Intervention du jour")
-    factories.create_assignment(event=event_, role_model=marraine, status=AssignmentStatus.CONFIRMED,
-                                invited_at=datetime.now(UTC))
-    token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
+def a_role_model_feed() -> tuple[str, Event]:
+    path, event_ = factories.create_role_model_feed()
     _db.session.commit()
-    return f"/feeds/role-models/{token}.ics", event_
+    return path, event_
 
 
 @pytest.fixture
