@@ -57,7 +57,7 @@ class Answer:
     Flask view as a Response (with these headers, Werkzeug adds and removes nothing)."""
 
     status: int
-    headers: list[tuple[str, str]]
+    headers: tuple[tuple[str, str], ...]
     body: bytes
 
 
@@ -86,7 +86,7 @@ def feed_route(rule: str, cache_control: str):
 
 # A bare 404, not the HTML error page: that page reads the signed-in user, and with a
 # remember-me cookie Flask-Login would then write to the null session (a 500).
-_NOT_FOUND = Answer(404, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")],
+_NOT_FOUND = Answer(404, (("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "10")),
                     b"Not Found\n")
 
 
@@ -96,17 +96,17 @@ def answer(route: FeedRoute, view_args: dict, *, if_none_match: str | None,
     feed = route.load(**view_args)
     if feed is None:
         return _NOT_FOUND
-    validators = [("ETag", feed.etag), ("Cache-Control", route.cache_control)]
+    validators = (("ETag", feed.etag), ("Cache-Control", route.cache_control))
     if _not_modified(feed, if_none_match, if_modified_since):
         # RFC 9110 §15.4.5: the validators and Cache-Control, no representation metadata.
         return Answer(304, validators, b"")
-    return Answer(200, [
+    return Answer(200, (
         ("Content-Type", CONTENT_TYPE),
         ("Content-Length", str(len(feed.body))),
         *validators,
         ("Last-Modified", http_date(feed.last_modified)),
         ("Content-Disposition", 'inline; filename="rencontres.ics"'),
-    ], feed.body)
+    ), feed.body)
 
 
 def _not_modified(feed: RenderedFeed, if_none_match: str | None, if_modified_since: str | None) -> bool:
