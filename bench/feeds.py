@@ -1,7 +1,8 @@
 """Benchmark of feed serving: a role model's feed of 200 events under gunicorn (2 workers).
 
-Measured in the same run, with the same load generator (processes, each one keep-alive
-http.client connection, on loopback, for a fixed duration):
+Measured in the same run, with the same load generator (by default Python processes, each one
+keep-alive http.client connection, on loopback, for a fixed duration; with `--load wrk`, wrk
+with one thread, which leaves more of the machine to the servers):
 
 - cold:  our feed with the render cache off (FEED_CACHE_MAX_BYTES=0): every request renders;
 - warm:  our feed, served from the cache (token lookup + data stamp + cached bytes);
@@ -15,6 +16,7 @@ Prints a table, then one line of JSON with the same figures.
 
     .venv/bin/pip install -r bench/requirements.txt      # Radicale
     .venv/bin/python bench/feeds.py [--seconds 2] [--rounds 3] [--connections 4] [--postgres URL]
+                                    [--load wrk]                 # apt-get install wrk
 
 The database is a throwaway SQLite file, or with --postgres (a server URL, as
 TEST_DATABASE_URL) a throwaway PostgreSQL database, dropped at the end. On PostgreSQL the
@@ -243,17 +245,54 @@ def measure(port: int, path: str, *, seconds: float, connections: int, headers: 
     }
 
 
+def measure_wrk(port: int, path: str, *, seconds: float, connections: int, headers: dict | None = None,
+                expect: int = 200) -> dict:
+    """The same measure with wrk (C, one thread): the load generator then takes little of the
+    machine's two cores, so the figures say more about the servers than about the client."""
+    command = ["wrk", "--threads", "1", "--connections", str(connections), "--duration",
+               f"{max(1, round(seconds))}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["--header", f"{name}: {value}"]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                            check=True, timeout=seconds + 60).stdout
+    lines = [line.split() for line in output.splitlines()]
+    count = next(int(words[0]) for words in lines if words[1:2] == ["requests"])
+    errors = sum(int(words[-1]) for words in lines if words[:2] == ["Non-2xx", "or"])
+    errors += sum(int(n) for words in lines if words[:2] == ["Socket", "errors:"]
+                  for n in " ".join(words[2:]).replace(",", "").split()[1::2])
+    percentiles = {words[0]: _milliseconds(words[1]) for words in lines if len(words) == 2 and words[0][-1:] == "%"}
+    return {
+        "requests": count,
+        "errors": errors,
+        "rps": next(float(words[1]) for words in lines if words[:1] == ["Requests/sec:"]),
+        "p50_ms": percentiles.get("50%"),
+        "p99_ms": percentiles.get("99%"),
+    }
+
+
+def _milliseconds(text: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return round(float(text[: -len(unit)]) * factor, 2)
+    raise ValueError(f"not a wrk duration: {text!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=2.0, help="duration of each measure")
     parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
+    parser.add_argument("--load", choices=("python", "wrk"), default="python",
+                        help="load generator: Python processes (default) or wrk (Debian's package)")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
                         help="PostgreSQL server URL for a throwaway database (default: SQLite)")
     args = parser.parse_args()
     if shutil.which("radicale", path=str(BIN)) is None:
         sys.exit("Radicale is missing: .venv/bin/pip install -r bench/requirements.txt")
+    if args.load == "wrk" and shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    load = measure_wrk if args.load == "wrk" else measure
 
     with tempfile.TemporaryDirectory(prefix="bench-feeds-") as tmp, ExitStack() as stack:
         folder = Path(tmp)
@@ -292,11 +331,11 @@ def main() -> None:
 
         run = {"seconds": args.seconds, "connections": args.connections}
         scenarios = {
-            "cold": lambda: measure(ports["cold"], feed_path, **run),
-            "warm": lambda: measure(ports["warm"], feed_path, **run),
-            "304": lambda: measure(ports["warm"], feed_path, headers={"If-None-Match": etag}, expect=304, **run),
-            "bare": lambda: measure(ports["bare"], "/feed.ics", **run),
-            "radicale": lambda: measure(ports["radicale"], radicale_path, headers=RADICALE_AUTH, **run),
+            "cold": lambda: load(ports["cold"], feed_path, **run),
+            "warm": lambda: load(ports["warm"], feed_path, **run),
+            "304": lambda: load(ports["warm"], feed_path, headers={"If-None-Match": etag}, expect=304, **run),
+            "bare": lambda: load(ports["bare"], "/feed.ics", **run),
+            "radicale": lambda: load(ports["radicale"], radicale_path, headers=RADICALE_AUTH, **run),
         }
         # Rounds interleave the systems, so a burst of load from elsewhere on the machine hits
         # them all alike; each system keeps its best round.
@@ -319,7 +358,8 @@ def main() -> None:
 
         backend += " (stamp watch on)" if Config.FEED_STAMP_WATCH else " (stamp watch off)"
     print(f"role model feed: {args.events} events, {len(body):,} bytes; gunicorn 2 workers (gthread, 2 threads); "
-          f"{args.connections} keep-alive connections x {args.seconds:g} s, best of {args.rounds} interleaved rounds; "
+          f"{args.connections} keep-alive connections x {args.seconds:g} s ({args.load} load), "
+          f"best of {args.rounds} interleaved rounds; "
           f"database: {backend}")
     print(f"{'measure':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
     for name, f in figures.items():
@@ -328,7 +368,8 @@ def main() -> None:
         verdict = "ok" if value >= targets[name] else "MISSED"
         print(f"{name:<22} {value:>7}  (target >= {targets[name]})  {verdict}")
     print(json.dumps({"bench": "feeds", "events": args.events, "bytes": len(body), "backend": backend,
-                      "connections": args.connections, "seconds": args.seconds, "rounds": args.rounds, "figures": figures,
+                      "connections": args.connections, "seconds": args.seconds, "load": args.load,
+                      "rounds": args.rounds, "figures": figures,
                       "ratios": ratios, "targets": targets}, sort_keys=True))
 
 
