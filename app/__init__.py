@@ -19,7 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, i18n, request_log, security, transactions
+    from app import cli, errors, http_dates, i18n, request_log, security, transactions
     from app.web import feeds
 
     i18n.init_app(app)
@@ -27,6 +27,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
     feeds.init_app(app)  # the feeds' fast path in front of the app: before ProxyFix wraps both
     security.init_app(app)
+    http_dates.init_app(app)  # outermost: unreadable conditional dates never reach a view
     request_log.init_app(app)
     transactions.init_app(app)  # last: it wraps every view registered above
 

@@ -110,14 +110,14 @@ def answer(route: FeedRoute, view_args: dict, *, if_none_match: str | None,
 
 
 def _not_modified(feed: RenderedFeed, if_none_match: str | None, if_modified_since: str | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match, when present, decides alone (weak comparison);
-    otherwise If-Modified-Since, when it is a valid date, is compared with Last-Modified."""
-    if if_none_match == feed.etag:  # what calendar clients send: the ETag they were given
-        return True
-    etags = parse_etags(if_none_match)
-    if etags:
-        return etags.contains_weak(feed.etag.strip('"'))
-    since: datetime | None = parse_date(if_modified_since)
+    """RFC 9110 §13.1.3, §13.2.2: If-None-Match, when present (even empty or malformed), decides
+    alone, by weak comparison; otherwise If-Modified-Since, when it is a valid date, is
+    compared with Last-Modified."""
+    if if_none_match is not None:
+        if if_none_match == feed.etag:  # what calendar clients send: the ETag they were given
+            return True
+        return parse_etags(if_none_match).contains_weak(feed.etag.strip('"'))
+    since: datetime | None = parse_date(if_modified_since)  # readable: app/http_dates.py
     return since is not None and feed.last_modified <= since
 
 
