@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sync_calendars_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(plan_command)
+    app.cli.add_command(feeds_changed_command)
 
 
 @click.command("create-user")
@@ -166,3 +167,15 @@ def sync_calendars_command(include_all):
         for calendar_id in bar:
             counts[calendar_sync.sync_committed(calendar_id, force=include_all)] += 1
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+@click.command("feeds-changed")
+def feeds_changed_command():
+    """Tell feeds that data changed outside the app (SQL by hand, a data migration): every feed
+    is rendered again at its next poll, and on PostgreSQL every web worker forgets the token
+    lookups it kept (a token revoked by hand stops being served)."""
+    from app.services import feed_cache
+
+    feed_cache.note_change()
+    db.session.commit()
+    click.echo("Feeds will be rendered again from the current data.")

@@ -57,6 +57,13 @@ class Stamp:
     changed_at: datetime
 
 
+def note_change() -> None:
+    """Count the session's current transaction as a change feeds show, whatever it wrote: for
+    data changed outside the ORM (SQL typed by hand, a data migration), which nothing notices.
+    The commit then writes a new stamp (`flask feeds-changed` does just that)."""
+    db.session.info[_CHANGED] = True
+
+
 def current_stamp() -> Stamp | None:
     """The current data stamp, or None before the first tracked change was ever committed."""
     row = db.session.execute(
@@ -94,8 +101,19 @@ def _note_flushed_changes(session: Session, flush_context, instances) -> None:
 def _note_bulk_changes(state) -> None:
     if (state.is_update or state.is_delete) and not state.session.info.get(_CHANGED):
         table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in TRACKED:
+        if getattr(table, "name", None) in TRACKED and not (
+                state.is_update and _sets_only(state.statement, TRACKED[table.name])):
             state.session.info[_CHANGED] = True
+
+
+def _sets_only(statement, ignored: frozenset[str]) -> bool:
+    """Whether an UPDATE sets only columns feeds do not show (a sign-in's compare-and-set of
+    last_login_at must not re-render every feed). SQLAlchemy has no public accessor for the
+    SET clause: `_values` (1.4 and 2.x); anything else counts as a change."""
+    values = getattr(statement, "_values", None)
+    if not ignored or not values:
+        return False
+    return all(getattr(column, "key", column) in ignored for column in values)
 
 
 @event.listens_for(Session, "before_commit")

@@ -19,12 +19,16 @@ token then reads nothing at all.
   older than `stale_after` (a connection silently cut), or as soon as its connection fails,
   `current()` gives None and polls ask the database as they would without a watch. It
   reconnects by itself, with backoff.
-- LISTEN needs a connection of its own for as long as it listens: one per web process, opened
-  with the app's DATABASE_URL. Behind PgBouncer in transaction mode notifications would be
-  lost: turn the watch off there (FEED_STAMP_WATCH=0).
+- LISTEN needs a connection of its own for as long as it listens: one per web process, made
+  like the pool's (DATABASE_URL, connect options). Behind PgBouncer in transaction mode
+  notifications would be lost: turn the watch off there (FEED_STAMP_WATCH=0).
+- Data changed outside the ORM (SQL by hand, a data migration) writes no stamp: run
+  `flask feeds-changed` after it. Without it a kept lookup still expires after `keep_for` (an
+  hour), so a token revoked by hand stops being served within the hour.
 - Only on PostgreSQL, only when FEED_STAMP_WATCH is on (off in tests, whose transactions are
   rolled back and never notify), and only where feeds are polled: the listening thread starts
-  at the first `current()` in each process (gunicorn forks its workers after import).
+  at the first `current()` in each process. A forked child forgets what its parent heard
+  (gunicorn forks its workers; with --preload, after the app was built).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from datetime import UTC
 from typing import Any
 
@@ -53,12 +58,15 @@ MAX_OWNERS = 50_000
 class StampWatch:
     """The current data stamp of one database, for the process that asks."""
 
-    def __init__(self, engine: Engine, *, heartbeat: float = 10.0, stale_after: float = 30.0):
+    def __init__(self, engine: Engine, *, heartbeat: float = 10.0, stale_after: float = 30.0,
+                 keep_for: float = 3600.0):
         self._engine = engine
         self.heartbeat = heartbeat
         self.stale_after = stale_after
+        self.keep_for = keep_for
         self._state: tuple[Stamp | None, float] = (None, -math.inf)  # stamp, when last read
-        self._owners: tuple[str | None, dict] = (None, {})  # stamp value, lookups kept under it
+        # The stamp value, and the lookups kept under it: key -> (row, when kept).
+        self._owners: tuple[str | None, dict] = (None, {})
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -71,32 +79,46 @@ class StampWatch:
         return stamp if time.monotonic() - read_at <= self.stale_after else None
 
     def owner(self, stamp: Stamp, key: tuple) -> Any:
-        """A lookup kept under `stamp`, or None."""
+        """A lookup kept under `stamp` for less than `keep_for`, or None."""
         value, owners = self._owners
-        return owners.get(key) if value == stamp.value else None
+        kept = owners.get(key) if value == stamp.value else None
+        if kept is None or time.monotonic() - kept[1] > self.keep_for:
+            return None
+        return kept[0]
 
     def keep(self, stamp: Stamp, key: tuple, row: Any) -> None:
-        """Keep `row`, read under `stamp`, until the stamp changes."""
+        """Keep `row`, read under `stamp`, until the stamp changes (at most `keep_for`: a token
+        revoked by hand, with nothing telling feeds, stops being served within that time)."""
         value, owners = self._owners
         if value != stamp.value:
             owners = {}
             self._owners = (stamp.value, owners)
         elif len(owners) >= MAX_OWNERS:
             owners.clear()
-        owners[key] = row
+        owners[key] = (row, time.monotonic())
 
     def stop(self) -> None:
-        self._stopped.set()
-        self._state = (None, -math.inf)
+        with self._lock:
+            self._stopped.set()
+            self._state = (None, -math.inf)
 
     def _start(self) -> None:
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._pid = os.getpid()  # a forked child starts its own thread; the parent's is not here
-            self._state = (None, -math.inf)
-            self._owners = (None, {})
+            self._pid = os.getpid()
             threading.Thread(target=self._listen, name="feed-stamp-watch", daemon=True).start()
+
+    def _forget_parent(self) -> None:
+        """In a forked child: the parent's listener is not here, nor is what it heard, and its
+        lock may have been held at the fork. The child's first poll starts its own."""
+        self._lock = threading.Lock()
+        stopped, self._stopped = self._stopped.is_set(), threading.Event()
+        if stopped:
+            self._stopped.set()
+        self._state = (None, -math.inf)
+        self._owners = (None, {})
+        self._pid = None
 
     def _listen(self) -> None:
         backoff = 1.0
@@ -120,17 +142,31 @@ class StampWatch:
                 backoff = min(backoff * 2, 30.0)
 
     def _connect(self):
-        arguments, options = self._engine.dialect.create_connect_args(self._engine.url)
-        connection = self._engine.dialect.connect(*arguments, **options)
+        # A connection made as the pool makes them (connect_args, connect events), then taken
+        # out of it for good: it listens for as long as the process lives.
+        pooled = self._engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()
         connection.autocommit = True
         return connection
 
     def _read(self, connection) -> None:
         row = connection.execute("SELECT value, changed_at FROM data_versions WHERE name = %s",
                                  (STAMP_NAME,)).fetchone()
-        if self._stopped.is_set():
-            return
-        self._state = (Stamp(row[0], row[1].astimezone(UTC)) if row else None, time.monotonic())
+        with self._lock:
+            if not self._stopped.is_set():
+                self._state = (Stamp(row[0], row[1].astimezone(UTC)) if row else None, time.monotonic())
+
+
+_watches: weakref.WeakSet[StampWatch] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for watch in list(_watches):
+        watch._forget_parent()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def for_app(app: Flask | None = None) -> StampWatch | None:
@@ -144,4 +180,5 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":
-        app.extensions["feed_stamp_watch"] = StampWatch(engine)
+        watch = app.extensions["feed_stamp_watch"] = StampWatch(engine)
+        _watches.add(watch)

@@ -6,10 +6,11 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from flask import request, request_started
 from werkzeug.http import http_date, parse_date
 
-from app.models import AssignmentStatus, EventType, FeedKind
+from app.models import AssignmentStatus, EventType, FeedKind, User
 from app.services import feed_tokens
 from app.services.feed_cache import cache
 from tests.support.ical_parsers import assert_parses_everywhere
@@ -146,10 +147,29 @@ def test_a_feed_renders_once_per_change(client, db, feed):
 def test_changes_feeds_do_not_show_do_not_invalidate_them(client, db, feed):
     client.get(feed["path"])
     renders = cache.renders
-    feed["role_model"].user.last_login_at = datetime.now(UTC)
+    user = feed["role_model"].user
+    user.last_login_at = datetime.now(UTC)
+    db.session.commit()
+    client.get(feed["path"])
+    # A sign-in by link sets it with a bulk compare-and-set (app/services/magic_links.py).
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC)))
     db.session.commit()
     client.get(feed["path"])
     assert cache.renders == renders
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC),
+                                                                      locale="en"))
+    db.session.commit()
+    client.get(feed["path"])
+    assert cache.renders == renders + 1  # a bulk update of a column feeds show
+
+
+def test_feeds_changed_command_renders_every_feed_again(app, client, db, feed):
+    client.get(feed["path"])
+    renders = cache.renders
+    result = app.test_cli_runner().invoke(args=["feeds-changed"])
+    assert result.exit_code == 0 and "rendered again" in result.output
+    client.get(feed["path"])
+    assert cache.renders == renders + 1
 
 
 def test_unknown_feed_with_a_remember_me_cookie_is_a_404_not_a_500(client, db, auth, create_user):

@@ -4,11 +4,12 @@ the watch cannot vouch for the stamp, polls read the database as before."""
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -141,6 +142,46 @@ def test_kept_lookups_last_as_long_as_their_stamp(monkeypatch):
     for n in range(3, 6):
         watch.keep(second, ("token", n), f"row {n}")
     assert sum(watch.owner(second, ("token", n)) is not None for n in range(2, 6)) <= 2  # bounded
+
+
+@pytest.mark.parametrize("app_config", [WATCHED])
+def test_a_token_revoked_by_hand(app, watch):
+    path, _ = a_role_model_feed()
+    watch.keep_for = 2.0
+    wait_until(lambda: sees(watch, database_stamp()))
+    client = app.test_client()
+    assert client.get(path).status_code == 200
+    with _db.engine.begin() as connection:  # SQL typed by an operator: nothing writes a stamp
+        connection.execute(text("UPDATE feed_tokens SET revoked_at = now()"))
+    wait_until(lambda: client.get(path).status_code == 404)  # the kept lookup expired
+
+    path, _ = a_role_model_feed()
+    watch.keep_for = 3600.0
+    wait_until(lambda: sees(watch, database_stamp()))
+    assert client.get(path).status_code == 200
+    with _db.engine.begin() as connection:
+        connection.execute(text("UPDATE feed_tokens SET revoked_at = now()"))
+    assert app.test_cli_runner().invoke(args=["feeds-changed"]).exit_code == 0  # what the docs say to run
+    changed = database_stamp()
+    wait_until(lambda: sees(watch, changed))
+    assert client.get(path).status_code == 404
+
+
+def test_a_forked_child_forgets_what_its_parent_heard():
+    watch = stamp_watch.StampWatch(engine=None)
+    stamp_watch._watches.add(watch)
+    watch._state = (feed_cache.Stamp("a" * 32, datetime.now(UTC)), time.monotonic())
+    watch._pid = os.getpid()
+    reader, writer = os.pipe()
+    with watch._lock:  # held by another thread of the parent at the moment of the fork
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child
+            fine = watch._state[0] is None and watch._pid is None and watch._lock.acquire(timeout=2)
+            os.write(writer, b"1" if fine else b"0")
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(reader, 1) == b"1"
+    assert watch._state[0] is not None  # the parent's own is untouched
 
 
 def test_a_lost_watch_stops_vouching_and_comes_back(backend, database_url, committed_db):
