@@ -15,7 +15,7 @@ Targets (issue 4): warm >= 20x Radicale and >= 50% of bare; 304 >= 70% of bare.
 Prints a table, then one line of JSON with the same figures.
 
     .venv/bin/pip install -r bench/requirements.txt      # Radicale
-    .venv/bin/python bench/feeds.py [--seconds 2] [--rounds 3] [--connections 4] [--postgres URL]
+    .venv/bin/python bench/feeds.py [--seconds 2] [--rounds 5] [--connections 4] [--postgres URL]
                                     [--load wrk]                 # apt-get install wrk
 
 The database is a throwaway SQLite file, or with --postgres (a server URL, as
@@ -282,7 +282,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=2.0, help="duration of each measure")
     parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best counts")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the best counts")
     parser.add_argument("--load", choices=("python", "wrk"), default="python",
                         help="load generator: Python processes (default) or wrk (Debian's package)")
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL"),
