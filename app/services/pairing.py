@@ -91,9 +91,12 @@ def invite_many(actor: User, ids: list[int], *, event: Event | None = None) -> B
 
 
 def confirm_accepted(actor: User, event: Event) -> BatchResult:
-    """Confirm every role model who accepted, up to the event's maximum."""
+    """Confirm every role model who accepted, up to the event's maximum, in the order they
+    answered (the organizer's report lists them so, whatever order the database returns)."""
     result = BatchResult()
-    for assignment in [a for a in event.assignments if a.status == AssignmentStatus.ACCEPTED]:
+    accepted = [a for a in event.assignments if a.status == AssignmentStatus.ACCEPTED]
+    accepted.sort(key=lambda a: (a.responded_at or a.proposed_at, a.id))
+    for assignment in accepted:
         try:
             with db.session.begin_nested():
                 assignments.confirm(actor, assignment)

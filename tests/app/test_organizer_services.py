@@ -195,6 +195,16 @@ def test_confirm_accepted_and_replace(db, organizer, create_event, create_assign
     assert event.status == EventStatus.SCHEDULED  # one confirmed out of two needed
 
 
+def test_confirm_accepted_in_the_order_they_answered(db, organizer, create_event, create_assignment):
+    event = create_event(organizer=organizer, role_models_min=1, role_models_max=3)
+    now = datetime.now(UTC)
+    late, early, middle = (create_assignment(event=event, status=AssignmentStatus.ACCEPTED,
+                                             responded_at=now - timedelta(hours=hours)) for hours in (1, 3, 2))
+    db.session.expire(event, ["assignments"])  # as loaded in a later request, in the database's order
+    result = pairing.confirm_accepted(organizer, event)
+    assert result.done == [early, middle, late] and not result.refused
+
+
 def test_search_offers_only_free_active_people_of_the_departement(db, organizer, create_event, create_role_model,
                                                                    create_assignment):
     event = create_event()
