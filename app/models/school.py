@@ -54,7 +54,8 @@ class School(db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    contacts: Mapped[list[SchoolContact]] = relationship(back_populates="school", passive_deletes=True)
+    contacts: Mapped[list[SchoolContact]] = relationship(back_populates="school", passive_deletes=True,
+                                                         order_by="SchoolContact.id")
 
     @property
     def is_rep(self) -> bool:
