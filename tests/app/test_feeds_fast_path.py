@@ -21,9 +21,9 @@ from app.web.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
 from tests.app.conftest import FreshContextClient
 from tests.support import access_world, factories
+from tests.support.feed_exchanges import REQUEST_ID, exchanges, feed_urls
 from tests.support.proxied_app import app_behind_proxy
 
-REQUEST_ID = "lb-0123456789abcdef"
 
 
 @pytest.fixture
@@ -60,48 +60,6 @@ def without_fast_path(monkeypatch, app) -> None:
     while not isinstance(getattr(holder, name), FeedFastPath):
         holder, name = getattr(holder, name), "app"  # ProxyFix keeps the app it wraps in .app
     monkeypatch.setattr(holder, name, getattr(holder, name).next_app)
-
-
-def feed_urls(world) -> list[str]:
-    links = world.links
-    return [
-        f"/feeds/role-models/{links['feeds.role_model_feed']}.ics",
-        f"/feeds/schools/{links['feeds.school_feed']}.ics",
-        f"/feeds/organizers/{links['feeds.organizer_feed']}.ics",
-        "/feeds/public.ics",
-        "/feeds/public/paris.ics",
-        "/feeds/public.ics?lang=en&t=1712",  # cache busters and the language switch change nothing
-        "/feeds/role-models/" + "x" * 43 + ".ics",  # unknown token
-        f"/feeds/schools/{links['feeds.role_model_feed']}.ics",  # a token of another kind
-        "/feeds/public/atlantide.ics",  # no such académie
-    ]
-
-
-def exchanges(client, urls: list[str]) -> list[tuple]:
-    """Status, headers (in order) and body of GET, HEAD and conditional GETs of each URL."""
-    seen = []
-    for url in urls:
-        first = client.get(url, headers={"X-Request-ID": REQUEST_ID})
-        variants = [("GET", {}), ("HEAD", {})]
-        if "ETag" in first.headers:
-            etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
-            variants += [("GET", {"If-None-Match": etag}),
-                         ("GET", {"If-Modified-Since": modified}),
-                         ("HEAD", {"If-None-Match": etag}),
-                         # what else clients send: weak, listed, star, blank, stale, not a date
-                         ("GET", {"If-None-Match": f"W/{etag}"}),
-                         ("GET", {"If-None-Match": f'"older", {etag}'}),
-                         ("GET", {"If-None-Match": "*"}),
-                         ("GET", {"If-None-Match": "", "If-Modified-Since": modified}),
-                         ("GET", {"If-Modified-Since": "Thu, 01 Jan 2024 99999999999999999999:00:00 GMT"}),
-                         ("GET", {"If-None-Match": '"older"', "If-Modified-Since": modified}),
-                         ("GET", {"If-Modified-Since": "Thu, 01 Jan 1970 00:00:00 GMT"}),
-                         ("GET", {"If-Modified-Since": "hier"})]
-        for method, headers in variants:
-            response = client.open(url, method=method, headers={"X-Request-ID": REQUEST_ID, **headers})
-            seen.append((method, url, headers, response.status, list(response.headers.items()),
-                         response.data))
-    return seen
 
 
 @pytest.mark.parametrize("app_config", [{}, {"BASE_URL": "https://rencontres.example.org"}])

@@ -16,7 +16,8 @@ from app.extensions import db as _db
 from app.models import DataVersion, Event, FeedKind
 from app.services import feed_cache, feed_tokens, stamp_watch
 from config import Config, TestConfig
-from tests.support import factories
+from tests.support import access_world, factories
+from tests.support.feed_exchanges import exchanges, feed_urls
 from tests.support.proxied_app import app_behind_proxy
 
 WATCHED = {"FEED_STAMP_WATCH": True}
@@ -120,6 +121,21 @@ def test_polls_of_a_known_token_read_nothing_until_something_changes(app, watch,
     wait_until(lambda: sees(watch, revoked))
     assert client.get(path).status_code == 404
     assert client.get("/feeds/role-models/" + "x" * 43 + ".ics").status_code == 404
+
+
+@pytest.mark.parametrize("app_config", [WATCHED])
+def test_answers_are_those_without_a_watch(app, watch, reads, monkeypatch):
+    urls = feed_urls(access_world.build())
+    _db.session.commit()
+    wait_until(lambda: sees(watch, database_stamp()))
+    client = app.test_client()
+    exchanges(client, urls)  # every feed rendered, every known token's lookup kept
+    reads.clear()
+    watched = exchanges(client, urls)
+    # Only the unknown token and the token of another kind read, at each of their 3 requests.
+    assert len(reads) == 2 * 3
+    monkeypatch.setitem(app.extensions, "feed_stamp_watch", None)
+    assert exchanges(client, urls) == watched
 
 
 @pytest.mark.parametrize("app_config", [WATCHED])
