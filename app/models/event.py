@@ -112,8 +112,9 @@ class Event(db.Model):
 
     organizer: Mapped[User | None] = relationship()
     visit_request: Mapped[VisitRequest | None] = relationship()
-    # In one order on every backend (assignments as they were made): feeds, emails and pages
-    # list them so, and a feed rendered twice from the same data gives the same bytes and ETag.
+    # In one order on every backend (schools by school, assignments as they were made): feeds,
+    # emails and pages list them so, and a feed rendered twice from the same data gives the same
+    # bytes and ETag.
     schools: Mapped[list[EventSchool]] = relationship(back_populates="event", cascade="all, delete-orphan",
                                                       order_by="EventSchool.school_id")
     assignments: Mapped[list[Assignment]] = relationship(

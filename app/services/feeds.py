@@ -14,7 +14,6 @@ CANCELLED, SEQUENCE bumped, for CANCELLED_KEPT_FOR, then disappear.
 from __future__ import annotations
 
 import enum
-from collections import namedtuple
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
@@ -394,30 +393,35 @@ _STAMP = select(DataVersion.value.label("stamp"), DataVersion.changed_at).where(
 )
 
 
-def _lookup(statement, token: str | None = None):
+def _lookup(statement, token: str):
     """The row of a live token's owner with the data stamp, or None (unknown, revoked...).
 
     Where a stamp watch vouches for the current stamp (PostgreSQL, app/services/stamp_watch.py),
-    the stamp needs no read, and a token's row read under that stamp is kept until it changes.
+    a token's row read under that stamp is kept until it changes.
     """
-    if token is not None and (not token or len(token) > 100):
+    if not token or len(token) > 100:
         return None
-    params = {} if token is None else {"token_hash": feed_tokens.hash_token(token)}
-    watch = stamp_watch.for_app()
-    stamp = watch.current() if watch is not None else None
-    if stamp is not None:
-        if token is None:
-            return _StampRow(stamp.value, stamp.changed_at)
-        kept = watch.owner(stamp, (statement, params["token_hash"]))
-        if kept is not None:
-            return kept
+    params = {"token_hash": feed_tokens.hash_token(token)}
+    key = (statement, params["token_hash"])
+    watch, stamp = _watched()
+    if stamp is not None and (kept := watch.owner(stamp, key)) is not None:
+        return kept
     row = hot_reads.first(statement, params)
     if stamp is not None and row is not None and row.stamp == stamp.value:
-        watch.keep(stamp, (statement, params["token_hash"]), row)
+        watch.keep(stamp, key, row)
     return row
 
 
-_StampRow = namedtuple("_StampRow", ["stamp", "changed_at"])  # what _STAMP selects
+def _current_stamp() -> feed_cache.Stamp | None:
+    """The data stamp: from the stamp watch where it vouches for one, else read."""
+    _, stamp = _watched()
+    return stamp if stamp is not None else _stamp_of(hot_reads.first(_STAMP, {}))
+
+
+def _watched() -> tuple[stamp_watch.StampWatch | None, feed_cache.Stamp | None]:
+    """This app's stamp watch and the stamp it vouches for now (None, None without one)."""
+    watch = stamp_watch.for_app()
+    return (watch, watch.current()) if watch is not None else (None, None)
 
 
 def _stamp_of(row) -> feed_cache.Stamp | None:
@@ -470,7 +474,7 @@ def public_feed(academie: str | None = None, *, now: datetime | None = None) -> 
     """All public events, or those of one académie (None for an unknown académie)."""
     if academie is not None and academie not in ACADEMIES:
         return None
-    stamp = _stamp_of(_lookup(_STAMP))
+    stamp = _current_stamp()
     if academie is None:
         name = "Rencontres IndustriElles"
     else:

@@ -5,7 +5,6 @@ there is one, and survive a dead pooled connection."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from app import create_app, hot_reads
@@ -14,6 +13,7 @@ from app.models import FeedKind
 from app.services import feed_tokens, feeds
 from config import TestConfig
 from tests.support import access_world, factories
+from tests.support.engine_events import recorded
 
 LOOKUPS = {
     "feeds.role_model_feed": feeds._ROLE_MODEL_OWNER,
@@ -49,16 +49,8 @@ def test_a_pooled_connection_in_autocommit_given_back_at_once(app, backend, comm
     _db.session.commit()
     owner_id = marraine.id
     _db.session.remove()
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(_db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded(_db.engine, "before_cursor_execute") as statements:
         row = hot_reads.first(feeds._ROLE_MODEL_OWNER, {"token_hash": feed_tokens.hash_token(token)})
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", listener)
     assert row.owner_id == owner_id
     assert statements == []  # not through SQLAlchemy's execution: no BEGIN, no ROLLBACK either
     assert _db.engine.pool.checkedout() == 0
@@ -86,18 +78,10 @@ def test_a_dead_pooled_connection_is_replaced(app, committed_db):
     driver_connection = pooled.driver_connection
     pooled.close()
     driver_connection.close()  # the server dropped it while it sat in the pool
-    invalidated = []
-
-    def listener(dbapi_connection, record, error):
-        invalidated.append(dbapi_connection)
-
-    event.listen(_db.engine, "invalidate", listener)
-    try:
+    with recorded(_db.engine, "invalidate") as invalidated:
         row = hot_reads.first(feeds._ROLE_MODEL_OWNER, {"token_hash": feed_tokens.hash_token(token)})
-    finally:
-        event.remove(_db.engine, "invalidate", listener)
     assert row.owner_id == owner_id
-    assert invalidated == [driver_connection]  # thrown away, not given back to the pool
+    assert [args[0] for args in invalidated] == [driver_connection]  # thrown away, not back in the pool
     assert _db.engine.pool.checkedout() == 0
 
 

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -17,6 +17,7 @@ from app.models import DataVersion, Event, FeedKind
 from app.services import feed_cache, feed_tokens, stamp_watch
 from config import Config, TestConfig
 from tests.support import access_world, factories
+from tests.support.engine_events import recorded
 from tests.support.feed_exchanges import exchanges, feed_urls
 from tests.support.proxied_app import app_behind_proxy
 
@@ -66,14 +67,8 @@ def watch(app, backend, committed_db):
 @pytest.fixture
 def reads(app):
     """Connections taken from the app's pool: every database read of a poll takes one."""
-    taken: list[int] = []
-
-    def count(*_):
-        taken.append(1)
-
-    event.listen(_db.engine, "checkout", count)
-    yield taken
-    event.remove(_db.engine, "checkout", count)
+    with recorded(_db.engine, "checkout") as taken:
+        yield taken
 
 
 def test_only_on_postgresql_and_when_asked(backend, database_url):

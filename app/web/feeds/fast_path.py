@@ -61,14 +61,14 @@ class FeedFastPath:
             path = environ.get("PATH_INFO", "")
             # Non-ASCII paths go to the app, which decodes them (WSGI hands them over as latin-1).
             if path.startswith(PREFIX) and path.isascii():
-                reply = self.answer(environ, method, path)
+                reply = self.reply(environ, method, path)
                 if reply is not None:
                     status, headers, body = reply
                     start_response(status, headers)
                     return [body] if body and method == "GET" else []
         return self.next_app(environ, start_response)
 
-    def answer(self, environ, method: str, path: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    def reply(self, environ, method: str, path: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """Status line, headers and body of a feed poll, or None to hand the request to the app."""
         started = time.perf_counter()
         app = self.app
