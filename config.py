@@ -34,7 +34,7 @@ class Config:
     # every request, a fifth of the rate of feed polls (bench/feeds.py), which are most requests.
     # Dead connections are handled without it: a lost connection makes SQLAlchemy renew the whole
     # pool, read-only requests then run again on a fresh one (app/transactions.py), feed polls
-    # too (app/hot_reads.py); and connections are replaced after 30 minutes, before a firewall or
+    # too (app/feeds/hot_reads.py); and connections are replaced after 30 minutes, before a firewall or
     # PgBouncer drops them as idle. A form sent on a dead connection gets the 503 "try again".
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_recycle": 1800}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -73,7 +73,7 @@ class Config:
     # Rendered calendar feeds kept per process (bytes); 0 renders every request (benchmarks).
     FEED_CACHE_MAX_BYTES = int(os.environ.get("FEED_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
     # On PostgreSQL, each web process hears of data changes (LISTEN/NOTIFY) and answers polls of
-    # known tokens without a query while nothing changed (app/services/stamp_watch.py).
+    # known tokens without a query while nothing changed (app/feeds/stamp_watch.py).
     FEED_STAMP_WATCH = _bool("FEED_STAMP_WATCH", True)
 
 

@@ -53,7 +53,7 @@ def _check_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import models, sqlite  # noqa: F401  (models registers every table)
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.services import stamp_watch
+    from app.feeds import stamp_watch
 
     db.init_app(app)
     migrate.init_app(

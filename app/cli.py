@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
 def create_user_command(email, full_name, role, academies, regions, password):
     """Create an admin or an organizer scoped to académies or régions."""
     from app.reference.academies import REGIONS
-    from app.services import accounts
+    from app.services.accounts import users
 
     codes = list(academies)
     for region in regions:
@@ -41,10 +41,10 @@ def create_user_command(email, full_name, role, academies, regions, password):
     if role == "organizer" and not codes:
         raise click.UsageError("an organizer needs at least one --academie or --region")
     try:
-        user = accounts.create_user(
+        user = users.create_user(
             email=email, full_name=full_name, role=UserRole(role), password=password, academies=codes
         )
-    except accounts.AccountError as exc:
+    except users.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}")
@@ -55,7 +55,7 @@ def create_user_command(email, full_name, role, academies, regions, password):
 @click.option("--reset/--no-reset", default=False, help="Delete existing data first.")
 def seed_demo_command(seed, reset):
     """Load realistic French demo data (schools, role models, requests, events)."""
-    from app.services import demo
+    from app.demo import seed as demo
 
     if not reset and demo.already_seeded():
         click.echo("Demo data already present (use --reset to start over).")
@@ -84,7 +84,7 @@ def scheduler_command():
 @click.option("--dry-run", is_flag=True, help="Count what would be erased; erase nothing.")
 def purge_command(years, dry_run):
     """Erase school requests and contacts past the retention period."""
-    from app.services import retention
+    from app.services.operations import retention
 
     try:
         report = retention.purge(years=years, dry_run=dry_run)
@@ -111,7 +111,7 @@ def plan_command(start, end, academies, show):
 
     from app import labels
     from app.reference.academies import ACADEMIES
-    from app.services import proposals
+    from app.services.pairing import proposals
 
     unknown = sorted(set(academies) - set(ACADEMIES))
     if unknown:
@@ -158,7 +158,7 @@ def plan_command(start, end, academies, show):
 @click.option("--all", "include_all", is_flag=True, help="Sync every connected calendar, not only those due.")
 def sync_calendars_command(include_all):
     """Fetch role models' own calendars now (the same sync as the scheduled job)."""
-    from app.services import calendar_sync
+    from app.services.role_models import calendar_sync
 
     ids = calendar_sync.due_calendar_ids(include_all=include_all)
     db.session.commit()
@@ -174,8 +174,8 @@ def feeds_changed_command():
     """Tell feeds that data changed outside the app (SQL by hand, a data migration): every feed
     is rendered again at its next poll, and on PostgreSQL every web worker forgets the token
     lookups it kept (a token revoked by hand stops being served)."""
-    from app.services import feed_cache
+    from app.feeds import cache
 
-    feed_cache.note_change()
+    cache.note_change()
     db.session.commit()
     click.echo("Feeds will be rendered again from the current data.")

@@ -81,7 +81,7 @@ def check(config) -> tuple[list[str], list[str]]:
         warnings.append("RATELIMIT_STORAGE_URI is memory://: each gunicorn worker counts on its own, so "
                         "limits are multiplied by the number of workers. Use redis://127.0.0.1:6379/0.")
 
-    from app.services.mail_delivery import SmtpUrlError, parse_smtp_url
+    from app.services.mail.delivery import SmtpUrlError, parse_smtp_url
 
     try:
         smtp = parse_smtp_url(config.get("SMTP_URL") or "")

@@ -14,7 +14,6 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,7 +21,10 @@ from flask import Flask, current_app
 
 from app import transactions
 from app.extensions import db
-from app.services import assignments, events, mail_delivery, reminders, retention, scheduler_lease
+from app.services.events import lifecycle, reminders
+from app.services.mail import delivery
+from app.services.operations import retention, scheduler_lease
+from app.services.pairing import assignments
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ def expire_invitations() -> None:
 
 
 def sync_calendars() -> None:
-    from app.services import calendar_sync
+    from app.services.role_models import calendar_sync
 
     calendar_sync.sync_due_calendars()
 
@@ -46,12 +48,12 @@ def sync_calendars() -> None:
 # name -> (function, interval in seconds). Features add their jobs here.
 JOBS: dict[str, tuple[Callable[[], object], int]] = {
     "heartbeat": (heartbeat, HEARTBEAT_SECONDS),
-    "send_outbox": (mail_delivery.send_outbox, 30),
+    "send_outbox": (delivery.send_outbox, 30),
     "sync_calendars": (sync_calendars, 300),
     "reminders": (reminders.send_reminders, 600),
     "feedback_requests": (reminders.send_feedback_requests, 3600),
     "expire_invitations": (expire_invitations, 3600),
-    "complete_past_events": (events.complete_past_events, 600),
+    "complete_past_events": (lifecycle.complete_past_events, 600),
     "retention_purge": (retention.purge_job, 24 * 3600),
 }
 

@@ -20,7 +20,7 @@ Prints a table, then one line of JSON with the same figures.
 
 The database is a throwaway SQLite file, or with --postgres (a server URL, as
 TEST_DATABASE_URL) a throwaway PostgreSQL database, dropped at the end. On PostgreSQL the
-servers run as in production, with the feeds' stamp watch (app/services/stamp_watch.py): a poll
+servers run as in production, with the feeds' stamp watch (app/feeds/stamp_watch.py): a poll
 of a known token reads nothing while the data stays the same. `FEED_STAMP_WATCH=0` in the
 environment measures them without it (one query per poll).
 """
@@ -74,9 +74,22 @@ def seed(database_url: str, events: int) -> tuple[str, bytes]:
     """A role model confirmed on `events` events; returns her feed token and feed bytes."""
     from app import create_app
     from app.extensions import db
-    from app.models import (Assignment, AssignmentStatus, Event, EventSchool, EventStatus, EventType, FeedKind,
-                            JobFamily, RoleModel, RoleModelStatus, School, User, UserRole)
-    from app.services import feed_tokens, feeds
+    from app.feeds import rendering, tokens
+    from app.models import (
+        Assignment,
+        AssignmentStatus,
+        Event,
+        EventSchool,
+        EventStatus,
+        EventType,
+        FeedKind,
+        JobFamily,
+        RoleModel,
+        RoleModelStatus,
+        School,
+        User,
+        UserRole,
+    )
     from config import TestConfig
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
@@ -104,9 +117,9 @@ def seed(database_url: str, events: int) -> tuple[str, bytes]:
                                                 invited_at=datetime.now(UTC)))
             db.session.add(event)
         db.session.flush()
-        token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=user)
+        token = tokens.issue(FeedKind.ROLE_MODEL, user=user)
         db.session.commit()
-        body = feeds.role_model_feed(token).body
+        body = rendering.role_model_feed(token).body
         db.session.remove()
         db.engine.dispose()
     return token, body

@@ -52,10 +52,10 @@ from app.models import (  # noqa: E402
     VisitRequest,
 )
 from app.reference.academies import ACADEMIES  # noqa: E402
-from app.services import statistics  # noqa: E402
+from app.services.statistics import impact
 from config import TestConfig  # noqa: E402
 
-YEAR = statistics.Period(date(2026, 9, 1), date(2027, 9, 1))
+YEAR = impact.Period(date(2026, 9, 1), date(2027, 9, 1))
 NOW = datetime(2027, 9, 15, tzinfo=UTC)
 METRO = [a for a in ACADEMIES.values() if a.zone in ("A", "B", "C")]
 
@@ -127,14 +127,14 @@ def measure(actor, runs: int) -> tuple[float, int]:
         nonlocal count
         count += 1
 
-    statistics.compute(actor, YEAR, now=NOW)  # warm up
+    impact.compute(actor, YEAR, now=NOW)  # warm up
     sa_event.listen(db.engine, "before_cursor_execute", before)
-    statistics.compute(actor, YEAR, now=NOW)
+    impact.compute(actor, YEAR, now=NOW)
     sa_event.remove(db.engine, "before_cursor_execute", before)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        statistics.compute(actor, YEAR, now=NOW)
+        impact.compute(actor, YEAR, now=NOW)
         times.append(time.perf_counter() - t)
     return stats.median(times) * 1000, count
 

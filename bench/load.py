@@ -51,10 +51,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import requests
+from scratch_database import temporary_postgres_database
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-from scratch_database import temporary_postgres_database
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -96,7 +95,9 @@ class World:
 def seed(database_url: str) -> World:
     """Demo data, then the hot spots, written in-process (same SECRET_KEY as the server)."""
     from app import create_app
+    from app.demo import seed as demo
     from app.extensions import db
+    from app.feeds import tokens
     from app.models import (
         Assignment,
         AssignmentStatus,
@@ -110,7 +111,8 @@ def seed(database_url: str) -> World:
         User,
         VisitRequest,
     )
-    from app.services import api_tokens, demo, feed_tokens, invitations
+    from app.services.accounts import api_tokens
+    from app.services.pairing import invitations
     from config import TestConfig
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=SECRET_KEY)
@@ -125,10 +127,10 @@ def seed(database_url: str) -> World:
                                                                RoleModel.user_id.is_not(None))).all()
         rng = random.Random(7)
         for rm in rng.sample(people, 15):
-            world.feeds.append(f"/feeds/role-models/{feed_tokens.issue(FeedKind.ROLE_MODEL, user=rm.user)}.ics")
+            world.feeds.append(f"/feeds/role-models/{tokens.issue(FeedKind.ROLE_MODEL, user=rm.user)}.ics")
         schools = db.session.scalars(db.select(School).where(School.academie == "paris")).all()
         for school in rng.sample(schools, min(15, len(schools))):
-            world.feeds.append(f"/feeds/schools/{feed_tokens.issue(FeedKind.SCHOOL, school=school)}.ics")
+            world.feeds.append(f"/feeds/schools/{tokens.issue(FeedKind.SCHOOL, school=school)}.ics")
         world.feeds += ["/feeds/public.ics", "/feeds/public/paris.ics"]
         world.uais = [s.uai for s in schools]
         # Hot spots, far in the future so that no demo engagement is in the way: groups of

@@ -210,7 +210,7 @@ def _plan(url: str, queue) -> None:
     from app.matching.costs import evaluate
     from app.matching.greedy import solve_greedy
     from app.matching.preferences import load_weights
-    from app.services import proposals
+    from app.services.pairing import proposals
     from config import TestConfig
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)

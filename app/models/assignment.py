@@ -4,7 +4,7 @@ No double booking, enforced by the database. A role model never holds two accept
 confirmed participations whose times overlap:
 - PostgreSQL: an exclusion constraint (btree_gist) over (role_model_id, tstzrange(start_at,
   end_at)) for the rows that hold time. `start_at`/`end_at` copy the event's times; the
-  services keep them in step when the event moves (`app.services.events.update_event`). Two
+  services keep them in step when the event moves (`app.services.events.lifecycle.update_event`). Two
   concurrent requests cannot both pass: the second waits for the first's commit, then fails
   with an exclusion violation that the services turn into a Conflict (409), whatever path it
   came through. A row lock and a re-check would need every writer to lock the same rows in the
@@ -14,7 +14,7 @@ confirmed participations whose times overlap:
   backends, keeps a row that holds time from ever lacking its times (an unbounded range would
   clash with everything, and a missing one with nothing).
 The event's role-model maximum is a count, which no constraint can express: it is re-checked
-under a lock on the event row (app/services/assignments.py).
+under a lock on the event row (app/services/pairing/assignments.py).
 """
 
 from __future__ import annotations

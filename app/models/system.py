@@ -34,7 +34,7 @@ class Setting(db.Model):
 
 class DataVersion(db.Model):
     """A stamp that changes in the same transaction as the data it covers (see
-    app/services/feeds.py): rendered feeds are cached under it, so a feed renders once per change."""
+    app/feeds/rendering.py): rendered feeds are cached under it, so a feed renders once per change."""
 
     __tablename__ = "data_versions"
 

@@ -27,7 +27,7 @@ from app.models import (
     VisitRequest,
 )
 from app.models.types import utcnow
-from app.services import scope
+from app.services.common import scope
 
 OPEN_EVENT = (EventStatus.SCHEDULED, EventStatus.CONFIRMED)
 

@@ -11,14 +11,14 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 
 from app.extensions import db, limiter
-from app.services import accounts
+from app.services.accounts import users
 from app.web.redirects import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
 
 def load_user(user_id: str):
-    return accounts.load_session_user(user_id)
+    return users.load_session_user(user_id)
 
 
 class LoginForm(FlaskForm):
@@ -38,7 +38,7 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = users.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
         else:

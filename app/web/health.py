@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify
 
-from app.services import health
+from app.services.operations import health
 
 bp = Blueprint("health", __name__)
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from app import labels
 from app.models import EducationPriority, EventStatus, EventType, JobFamily, SchoolKind
 from app.reference.academies import academie_name
-from app.services.statistics import Figures
+from app.services.statistics.impact import Figures
 
 
 @dataclass

@@ -13,7 +13,8 @@ import time_machine
 from sqlalchemy import select
 
 from app.models import AssignmentStatus, BusyInterval, EventSchool, ExternalCalendar, OutboxEmail
-from app.services import assignments, audit, invitations
+from app.services.common import audit
+from app.services.pairing import assignments, invitations
 from tests.app.conftest import csrf_token_from
 
 START = datetime(2027, 3, 16, 9, tzinfo=UTC)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.models import EventStatus
 from app.models.states import IllegalTransition
-from app.services.errors import Conflict, NotAllowed
+from app.services.common.errors import Conflict, NotAllowed
 from tests.support.api import assert_problem, bearer
 
 

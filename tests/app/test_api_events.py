@@ -271,7 +271,7 @@ def test_tokens_of_non_organizers_are_403(client, create_user):
     person = create_user(role=UserRole.ROLE_MODEL)
     from app.extensions import db
     from app.models import ApiToken
-    from app.services import api_tokens
+    from app.services.accounts import api_tokens
 
     secret = api_tokens.new_secret()
     db.session.add(ApiToken(user_id=person.id, name="x", token_hash=api_tokens.hash_token(secret)))

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ApiToken, AuditEntry, UserRole
-from app.services import api_tokens
-from app.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from app.services.accounts import api_tokens
+from app.services.common.errors import Conflict, Invalid, NotAllowed, NotFound
 from tests.app.conftest import csrf_token_from
 from tests.support.api import assert_problem, bearer
 

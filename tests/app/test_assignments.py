@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import AssignmentStatus, EventStatus, RoleModelStatus
-from app.services import assignments, audit
-from app.services.errors import Conflict, NotAllowed
+from app.services.common import audit
+from app.services.common.errors import Conflict, NotAllowed
+from app.services.pairing import assignments
 
 
 @pytest.fixture

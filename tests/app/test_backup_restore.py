@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from app.demo import seed
 from app.extensions import db
 from app.models.assignment import NO_OVERLAP_CONSTRAINT
-from app.services import demo
 from config import TestConfig
 from tests.support.databases import fresh_postgres_database
 
@@ -44,7 +44,7 @@ def test_a_dump_restores_every_row(backend, app, committed_db, tmp_path):
     if backend != "postgresql":
         pytest.skip("backups with pg_dump are PostgreSQL's (production runs on it)")
     _tools()
-    demo.seed()
+    seed.seed()
     db.session.commit()
     source = app.config["SQLALCHEMY_DATABASE_URI"]
     before = _counts(db.engine)

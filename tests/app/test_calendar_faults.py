@@ -19,7 +19,7 @@ from werkzeug import Response
 
 from app.extensions import db
 from app.models import ExternalCalendar, UserRole
-from app.services import calendar_sync
+from app.services.role_models import calendar_sync
 
 DATA = Path(__file__).parent / "data" / "calendars"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from werkzeug import Response
 
 from app.models import BusyInterval, ExternalCalendar
-from app.services import calendar_sync
-from app.services.errors import Invalid
+from app.services.common.errors import Invalid
+from app.services.role_models import calendar_sync
 from calendars import ALL_ERRORS
 
 DATA = Path(__file__).parent / "data" / "calendars"

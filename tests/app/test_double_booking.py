@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Assignment, AssignmentStatus, Event, EventStatus
-from app.services import invitations
+from app.services.pairing import invitations
 from tests.app.conftest import csrf_token_from
 from tests.support import factories
 
@@ -201,7 +201,7 @@ def test_a_reschedule_racing_an_acceptance_lets_only_one_through(app, committed_
     factories.create_assignment(event=a, role_model=role_model, status=AssignmentStatus.CONFIRMED)
     invited = factories.create_assignment(event=b, role_model=role_model, status=AssignmentStatus.INVITED,
                                           invited_at=START)
-    from app.services import api_tokens
+    from app.services.accounts import api_tokens
 
     _token, secret = api_tokens.create(organizer, name="race")
     answer = invitations.answer_token(invited)

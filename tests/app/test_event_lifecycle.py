@@ -7,19 +7,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import AssignmentStatus, EventStatus, EventType, IllegalTransition, RequestStatus
-from app.services import assignments, audit, events
-from app.services.errors import Conflict, Invalid, NotAllowed
+from app.services.common import audit
+from app.services.common.errors import Conflict, Invalid, NotAllowed
+from app.services.events import lifecycle
+from app.services.pairing import assignments
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
 
 
-def _data(**kw) -> events.EventData:
+def _data(**kw) -> lifecycle.EventData:
     kw.setdefault("type", EventType.SCHOOL_VISIT)
     kw.setdefault("title", "Intervention en 4e")
     kw.setdefault("start_at", START)
     kw.setdefault("end_at", START + timedelta(hours=2))
     kw.setdefault("departement", "75")
-    return events.EventData(**kw)
+    return lifecycle.EventData(**kw)
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def organizer(create_user):
 
 
 def test_create_event_in_scope(db, organizer):
-    event = events.create_event(organizer, _data())
+    event = lifecycle.create_event(organizer, _data())
     assert event.academie == "paris" and event.status == EventStatus.DRAFT
     assert event.uid.endswith("@rencontres.industrielles.fr")
     assert [e.action for e in audit.trail(event)] == ["event.created"]
@@ -36,19 +38,19 @@ def test_create_event_in_scope(db, organizer):
 
 def test_create_event_outside_scope_is_refused(db, organizer):
     with pytest.raises(NotAllowed):
-        events.create_event(organizer, _data(departement="69"))
+        lifecycle.create_event(organizer, _data(departement="69"))
 
 
 def test_create_event_field_errors(db, organizer):
     with pytest.raises(Invalid) as excinfo:
-        events.create_event(organizer, _data(end_at=START, departement="00", title=" ", role_models_min=3,
+        lifecycle.create_event(organizer, _data(end_at=START, departement="00", title=" ", role_models_min=3,
                                              role_models_max=2))
     assert set(excinfo.value.fields) == {"end_at", "departement", "title", "role_models_max"}
 
 
 def test_schedule_request_creates_the_event_and_moves_the_request(db, organizer, create_request):
     request, _ = create_request()
-    event = events.schedule_request(organizer, request, _data())
+    event = lifecycle.schedule_request(organizer, request, _data())
     assert event.status == EventStatus.SCHEDULED
     assert request.status == RequestStatus.SCHEDULED
     assert event.schools[0].school == request.school and event.schools[0].headcount == request.headcount
@@ -58,12 +60,12 @@ def test_schedule_request_creates_the_event_and_moves_the_request(db, organizer,
 def test_a_declined_request_cannot_be_scheduled(db, organizer, create_request):
     request, _ = create_request(status=RequestStatus.DECLINED)
     with pytest.raises(Conflict):
-        events.schedule_request(organizer, request, _data())
+        lifecycle.schedule_request(organizer, request, _data())
 
 
 def test_reschedule_bumps_sequence_and_audits(db, organizer, create_event):
     event = create_event(sequence=2)
-    events.reschedule_event(organizer, event, start_at=START + timedelta(days=1), end_at=START + timedelta(days=1, hours=2))
+    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=1), end_at=START + timedelta(days=1, hours=2))
     assert event.sequence == 3
     assert event.start_at == START + timedelta(days=1)
     entry = audit.trail(event)[-1]
@@ -72,7 +74,7 @@ def test_reschedule_bumps_sequence_and_audits(db, organizer, create_event):
 
 def test_an_unchanged_edit_does_not_bump_sequence(db, organizer, create_event):
     event = create_event(sequence=1)
-    events.reschedule_event(organizer, event, start_at=event.start_at, end_at=event.end_at)
+    lifecycle.reschedule_event(organizer, event, start_at=event.start_at, end_at=event.end_at)
     assert event.sequence == 1
 
 
@@ -83,14 +85,14 @@ def test_cancel_event_cancels_assignments_and_returns_the_request_to_review(
     event = create_event(visit_request=request, sequence=1)
     invited = create_assignment(event=event, status=AssignmentStatus.INVITED)
     declined = create_assignment(event=event, status=AssignmentStatus.DECLINED)
-    events.cancel_event(organizer, event, reason="Grève")
+    lifecycle.cancel_event(organizer, event, reason="Grève")
     assert event.status == EventStatus.CANCELLED and event.cancelled_at
     # Stored unchanged; the published cancellation carries SEQUENCE + 1 (calendars does it once).
     assert event.sequence == 1
-    from app.services import feeds
+    from app.feeds import rendering
 
-    attendee = feeds.role_model_attendee(invited)
-    assert "SEQUENCE:2" in feeds.invitation_ics(event, "CANCEL", [attendee], assignment=invited).decode()
+    attendee = rendering.role_model_attendee(invited)
+    assert "SEQUENCE:2" in rendering.invitation_ics(event, "CANCEL", [attendee], assignment=invited).decode()
     assert invited.status == AssignmentStatus.CANCELLED
     assert declined.status == AssignmentStatus.DECLINED
     assert request.status == RequestStatus.IN_REVIEW
@@ -99,29 +101,29 @@ def test_cancel_event_cancels_assignments_and_returns_the_request_to_review(
 def test_cancel_by_the_school_withdraws_the_request(db, create_event, create_request):
     request, _ = create_request(status=RequestStatus.SCHEDULED)
     event = create_event(visit_request=request)
-    events.cancel_event("school", event, reason="Sortie scolaire le même jour", by_school=True)
+    lifecycle.cancel_event("school", event, reason="Sortie scolaire le même jour", by_school=True)
     assert request.status == RequestStatus.WITHDRAWN
 
 
 def test_cancel_needs_a_reason_and_an_open_event(db, organizer, create_event):
     with pytest.raises(Invalid):
-        events.cancel_event(organizer, create_event(), reason="  ")
+        lifecycle.cancel_event(organizer, create_event(), reason="  ")
     with pytest.raises(Conflict):
-        events.cancel_event(organizer, create_event(status=EventStatus.COMPLETED), reason="x")
+        lifecycle.cancel_event(organizer, create_event(status=EventStatus.COMPLETED), reason="x")
 
 
 def test_a_cancelled_event_cannot_be_moved(db, organizer, create_event):
     event = create_event(status=EventStatus.CANCELLED)
     with pytest.raises(Conflict):
-        events.reschedule_event(organizer, event, start_at=START, end_at=START + timedelta(hours=3))
+        lifecycle.reschedule_event(organizer, event, start_at=START, end_at=START + timedelta(hours=3))
 
 
 def test_publish_a_draft(db, organizer, create_event):
     event = create_event(status=EventStatus.DRAFT)
-    events.publish_event(organizer, event)
+    lifecycle.publish_event(organizer, event)
     assert event.status == EventStatus.SCHEDULED
     with pytest.raises(Conflict):
-        events.publish_event(organizer, event)
+        lifecycle.publish_event(organizer, event)
 
 
 def test_complete_past_events_is_idempotent(db, create_event, create_request):
@@ -130,10 +132,10 @@ def test_complete_past_events_is_idempotent(db, create_event, create_request):
                         start_at=datetime(2026, 1, 5, 9, tzinfo=UTC), end_at=datetime(2026, 1, 5, 11, tzinfo=UTC))
     future = create_event(status=EventStatus.CONFIRMED)
     now = datetime(2026, 6, 1, tzinfo=UTC)
-    assert events.complete_past_events(now=now) == 1
+    assert lifecycle.complete_past_events(now=now) == 1
     assert past.status == EventStatus.COMPLETED and request.status == RequestStatus.COMPLETED
     assert future.status == EventStatus.CONFIRMED
-    assert events.complete_past_events(now=now) == 0
+    assert lifecycle.complete_past_events(now=now) == 0
 
 
 def test_models_refuse_illegal_transitions_even_outside_services(db, create_event):
@@ -148,7 +150,7 @@ def test_public_events_listing(db, create_event):
     create_event(is_public=False, status=EventStatus.CONFIRMED)
     create_event(is_public=True, status=EventStatus.CANCELLED)
     create_event(is_public=True, status=EventStatus.DRAFT)
-    assert events.upcoming_public_events(now=now) == [shown]
+    assert lifecycle.upcoming_public_events(now=now) == [shown]
 
 
 # --- what each transition tells people (outbox rows) and records (audit) ---------------------
@@ -164,7 +166,7 @@ def _outbox(event):
 
 def test_confirming_a_slot_emails_the_school_a_request_and_audits_both(db, organizer, create_request):
     request, _ = create_request()
-    event = events.schedule_request(organizer, request, _data())
+    event = lifecycle.schedule_request(organizer, request, _data())
     mails = _outbox(event)
     assert request.contact.email in [m.to_address for m in mails]
     to_school = next(m for m in mails if m.to_address == request.contact.email)
@@ -180,7 +182,7 @@ def test_rescheduling_sends_an_updated_invitation_to_everyone_engaged(
     event = create_event(visit_request=request, organizer=organizer, sequence=0)
     confirmed = create_assignment(event=event, status=AssignmentStatus.CONFIRMED, invited_at=START - timedelta(days=9))
     proposed = create_assignment(event=event, status=AssignmentStatus.PROPOSED)
-    events.reschedule_event(organizer, event, start_at=START + timedelta(days=2), end_at=START + timedelta(days=2, hours=2))
+    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=2), end_at=START + timedelta(days=2, hours=2))
     mails = _outbox(event)
     recipients = {m.to_address for m in mails}
     assert {request.contact.email, confirmed.role_model.user.email} <= recipients
@@ -195,7 +197,7 @@ def test_cancelling_sends_cancel_to_the_school_and_released_role_models(
     request, _ = create_request(status=RequestStatus.SCHEDULED)
     event = create_event(visit_request=request, organizer=organizer)
     invited = create_assignment(event=event, status=AssignmentStatus.INVITED, invited_at=START - timedelta(days=3))
-    events.cancel_event(organizer, event, reason="Grève des transports")
+    lifecycle.cancel_event(organizer, event, reason="Grève des transports")
     mails = _outbox(event)
     assert {request.contact.email, invited.role_model.user.email} <= {m.to_address for m in mails}
     assert all(m.ics_method == "CANCEL" and "STATUS:CANCELLED" in m.ics for m in mails)
@@ -206,15 +208,15 @@ def test_cancelling_sends_cancel_to_the_school_and_released_role_models(
 def test_illegal_event_transitions_are_refused_with_a_message(db, organizer, create_event, create_request):
     declined, _ = create_request(status=RequestStatus.DECLINED)
     with pytest.raises(Conflict) as excinfo:
-        events.schedule_request(organizer, declined, _data())
+        lifecycle.schedule_request(organizer, declined, _data())
     assert str(excinfo.value.message) == "Cette demande ne peut plus être programmée."
     with pytest.raises(Conflict) as excinfo:
-        events.cancel_event(organizer, create_event(status=EventStatus.CANCELLED), reason="Encore")
+        lifecycle.cancel_event(organizer, create_event(status=EventStatus.CANCELLED), reason="Encore")
     assert str(excinfo.value.message) == "Cet événement ne peut plus être annulé."
 
 
 @pytest.mark.parametrize("zone", ["America", "Europe/Nowhere", "../etc/passwd", ""])
 def test_an_unknown_time_zone_is_a_field_error(db, organizer, zone):
     with pytest.raises(Invalid) as excinfo:
-        events.create_event(organizer, _data(timezone=zone))
+        lifecycle.create_event(organizer, _data(timezone=zone))
     assert "timezone" in excinfo.value.fields

@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.demo import seed
+from app.feeds import rendering, tokens
 from app.models import (
     AssignmentStatus,
     EventSchool,
@@ -24,7 +26,7 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import demo, events, feed_tokens, feeds
+from app.services.events import lifecycle
 from tests.support.ical_parsers import assert_parses_everywhere
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -71,11 +73,11 @@ def world(db, create_user, create_school, create_contact, create_role_model, cre
         parrain=parrain, proposed=proposed, visit=visit, conference=conference, lyon=lyon, draft=draft,
         private=private,
         tokens=SimpleNamespace(
-            marraine=feed_tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user),
-            parrain=feed_tokens.issue(FeedKind.ROLE_MODEL, user=parrain.user),
-            proposed=feed_tokens.issue(FeedKind.ROLE_MODEL, user=proposed.user),
-            school=feed_tokens.issue(FeedKind.SCHOOL, school=school),
-            organizer=feed_tokens.issue(FeedKind.ORGANIZER, user=organizer),
+            marraine=tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user),
+            parrain=tokens.issue(FeedKind.ROLE_MODEL, user=parrain.user),
+            proposed=tokens.issue(FeedKind.ROLE_MODEL, user=proposed.user),
+            school=tokens.issue(FeedKind.SCHOOL, school=school),
+            organizer=tokens.issue(FeedKind.ORGANIZER, user=organizer),
         ),
     )
 
@@ -169,7 +171,7 @@ def test_cancellation_stays_as_cancelled_with_a_higher_sequence_for_30_days(clie
     path = f"/feeds/role-models/{world.tokens.marraine}.ics"
     before = vevents(fetch(client, path))["Intervention au collège Marie Curie"]
     with time_machine.travel(START - timedelta(days=10), tick=False):
-        events.cancel_event(world.organizer, world.visit, reason="Grève des transports")
+        lifecycle.cancel_event(world.organizer, world.visit, reason="Grève des transports")
         db.session.commit()
         cancelled_feeds = [fetch(client, p) for p in (path, f"/feeds/schools/{world.tokens.school}.ics",
                                                         f"/feeds/organizers/{world.tokens.organizer}.ics")]
@@ -211,14 +213,14 @@ def test_feed_text_follows_the_role_models_language(client, db, world):
 
 
 def test_every_feed_of_the_demo_data_parses_everywhere(client, db):
-    demo.seed(seed=7)
+    seed.seed(seed=7)
     db.session.commit()
     # The same functions the endpoints call once a token is resolved (tokens are tested above).
-    feeds_made = [feeds.public_feed()]
-    feeds_made += [feeds.public_feed(code) for code in sorted({s.academie for s in db.session.scalars(select(School))})]
-    feeds_made += [feeds.school_calendar(school_id) for school_id in db.session.scalars(select(School.id))]
-    feeds_made += [feeds.role_model_calendar(rm_id) for rm_id in db.session.scalars(select(RoleModel.id))]
-    feeds_made += [feeds.organizer_calendar(user.id) for user in
+    feeds_made = [rendering.public_feed()]
+    feeds_made += [rendering.public_feed(code) for code in sorted({s.academie for s in db.session.scalars(select(School))})]
+    feeds_made += [rendering.school_calendar(school_id) for school_id in db.session.scalars(select(School.id))]
+    feeds_made += [rendering.role_model_calendar(rm_id) for rm_id in db.session.scalars(select(RoleModel.id))]
+    feeds_made += [rendering.organizer_calendar(user.id) for user in
                    db.session.scalars(select(User).where(User.role.in_((UserRole.ORGANIZER, UserRole.ADMIN))))]
     bodies = [feed.body for feed in feeds_made]
     assert sum(body.count(b"BEGIN:VEVENT") for body in bodies) > 50  # the demo data does fill them

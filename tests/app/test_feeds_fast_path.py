@@ -14,16 +14,15 @@ from sqlalchemy.engine import make_url
 
 from app import create_app, sqlite
 from app.extensions import db as _db
+from app.feeds.cache import cache
 from app.links import external_url
 from app.request_log import log as request_logger
-from app.services.feed_cache import cache
 from app.web.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
 from tests.app.conftest import FreshContextClient
 from tests.support import access_world, factories
 from tests.support.feed_exchanges import REQUEST_ID, exchanges, feed_urls
 from tests.support.proxied_app import app_behind_proxy
-
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 from flask import request, request_started
+from sqlalchemy import update
 from werkzeug.http import http_date, parse_date
 
+from app.feeds import tokens
+from app.feeds.cache import cache
 from app.models import AssignmentStatus, EventType, FeedKind, User
-from app.services import feed_tokens
-from app.services.feed_cache import cache
 from tests.support.ical_parsers import assert_parses_everywhere
 
 
@@ -40,7 +40,7 @@ def feed(db, create_role_model, create_event, create_assignment):
     create_assignment(event=event, role_model=marraine, status=AssignmentStatus.CONFIRMED,
                       invited_at=datetime.now(UTC))
     create_event(title="Conférence ouverte", type=EventType.CONFERENCE, is_public=True)
-    token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
+    token = tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
     db.session.commit()
     return {"path": f"/feeds/role-models/{token}.ics", "event": event, "role_model": marraine, "token": token}
 
@@ -114,7 +114,7 @@ def test_head_has_the_headers_of_get_and_no_body(client, feed):
 
 def test_unknown_revoked_and_wrong_kind_tokens_are_the_same_404(client, db, feed):
     unknown = client.get("/feeds/role-models/" + "x" * 43 + ".ics")
-    new_token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=feed["role_model"].user)  # revokes the old one
+    new_token = tokens.issue(FeedKind.ROLE_MODEL, user=feed["role_model"].user)  # revokes the old one
     db.session.commit()
     revoked = client.get(feed["path"])
     wrong_kind = client.get(f"/feeds/schools/{new_token}.ics")
@@ -151,7 +151,7 @@ def test_changes_feeds_do_not_show_do_not_invalidate_them(client, db, feed):
     user.last_login_at = datetime.now(UTC)
     db.session.commit()
     client.get(feed["path"])
-    # A sign-in by link sets it with a bulk compare-and-set (app/services/magic_links.py).
+    # A sign-in by link sets it with a bulk compare-and-set (app/services/accounts/magic_links.py).
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC)))
     db.session.commit()
     client.get(feed["path"])

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from app.feeds import tokens
 from app.models import (
     AssignmentStatus,
     AuditEntry,
@@ -25,7 +26,7 @@ from app.models import (
     RequestStatus,
     VisitRequest,
 )
-from app.services import feed_tokens, triage, visit_requests
+from app.services.requests import triage, visit_requests
 from tests.app.conftest import csrf_token_from
 from tests.support.school_requests import TODAY, followup_token_from, submit
 
@@ -74,7 +75,7 @@ def test_the_link_is_unguessable_and_only_its_hash_is_kept(db, submitted):
     assert token not in [str(v) for v in columns]
     # The school-feed secret is not stored either, and differs from the follow-up token.
     feed = visit_requests.school_feed_token(token)
-    assert feed != token and db.session.get(FeedToken, request.feed_token_id).token_hash == feed_tokens.hash_token(feed)
+    assert feed != token and db.session.get(FeedToken, request.feed_token_id).token_hash == tokens.hash_token(feed)
 
 
 @pytest.mark.parametrize("bad", ["nope", "A" * 43, "x" * 500])
@@ -190,7 +191,7 @@ def test_a_past_visit_cannot_be_cancelled_online(client, db, scheduled):
 
 def test_a_revoked_feed_link_is_not_shown(client, db, submitted):
     request, token = submitted
-    feed_tokens.issue(FeedKind.SCHOOL, school=request.school)  # an organizer resets the school's links
+    tokens.issue(FeedKind.SCHOOL, school=request.school)  # an organizer resets the school's links
     db.session.commit()
     page = text(client.get(f"/demandes/suivi/{token}"))
     assert "/feeds/schools/" not in page and "a été désactivé" in page

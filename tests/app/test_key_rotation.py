@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from app.models import AssignmentStatus, FeedbackRespondent
-from app.services import feedback, invitations, magic_links
-from app.services.magic_links import LinkRefused
+from app.services.accounts import magic_links
+from app.services.accounts.magic_links import LinkRefused
+from app.services.events import feedback
+from app.services.pairing import invitations
 
 NEW_KEY = "a-new-key-" + "n" * 40
 

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Assignment, AssignmentStatus, EventStatus, OutboxEmail
-from app.services import assignments, audit, events, proposals
+from app.services.common import audit
+from app.services.events import lifecycle
+from app.services.pairing import assignments, proposals
 
 
 @pytest.fixture
@@ -106,7 +108,7 @@ def test_no_backfill_when_the_seat_is_already_covered(db, organizer, create_even
 def test_no_backfill_on_a_cancelled_event(db, organizer, event, create_role_model, create_assignment):
     invited(create_assignment, event, create_role_model())
     create_role_model()
-    events.cancel_event(organizer, event, reason="Grève")
+    lifecycle.cancel_event(organizer, event, reason="Grève")
     assert event.status == EventStatus.CANCELLED and proposals_on(db, event) == []
     assert backfill_emails(db) == []
 

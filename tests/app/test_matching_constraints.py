@@ -17,7 +17,7 @@ from app.models import (
     RoleModelStatus,
 )
 from app.models.types import utcnow
-from app.services import proposals
+from app.services.pairing import proposals
 
 # The factories' event: Tuesday 16 March 2027, 09:00-11:00 UTC = 10:00-12:00 in Paris.
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -237,7 +237,7 @@ def test_new_proposals_respect_the_remaining_cap(db, create_event, create_role_m
 
 
 def test_closed_events_get_no_proposal(db, create_event, good):
-    from app.services.errors import Conflict
+    from app.services.common.errors import Conflict
 
     with pytest.raises(Conflict):
         proposals.propose(create_event(status=EventStatus.CANCELLED))

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from app.matching.preferences import WEIGHTS_KEY, load_weights
 from app.matching.problem import Weights
 from app.models import Assignment, AssignmentStatus, AuditEntry, EventStatus, JobFamily, Setting
-from app.services import audit, proposals
+from app.services.common import audit
+from app.services.pairing import proposals
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
 WEEK = (date(2027, 3, 15), date(2027, 3, 19))
@@ -114,7 +115,7 @@ def test_weights_come_from_the_settings_row(db):
 
 
 def test_organizer_outside_scope_cannot_propose(db, create_event, create_user):
-    from app.services.errors import NotAllowed
+    from app.services.common.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         proposals.propose(create_event(), actor=create_user(academies=["lyon"]))

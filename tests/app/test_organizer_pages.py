@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.feeds import tokens
 from app.models import AssignmentStatus, EmailStatus, Event, EventStatus, FeedKind, OutboxEmail, RequestStatus
-from app.services import feed_tokens
 from tests.app.conftest import csrf_token_from
 
 
@@ -159,11 +159,11 @@ def test_personal_feed_is_shown_once_and_regenerating_revokes_the_old_one(db, cl
     html = client.post("/organisation/agenda", data={"csrf_token": csrf_token_from(page)}).get_data(as_text=True)
     first = re.search(r"/feeds/organizers/([A-Za-z0-9_-]+)\.ics", html).group(1)
     assert "webcal://" in html
-    assert feed_tokens.resolve(FeedKind.ORGANIZER, first) is not None
+    assert tokens.resolve(FeedKind.ORGANIZER, first) is not None
     again = client.get("/organisation/agenda").get_data(as_text=True)
     assert first not in again and "existe depuis" in again
     client.post("/organisation/agenda", data={"csrf_token": csrf_token_from(again)})
-    assert feed_tokens.resolve(FeedKind.ORGANIZER, first) is None
+    assert tokens.resolve(FeedKind.ORGANIZER, first) is None
 
 
 def test_outbox_page_and_sending_a_failed_email_again(db, client, organizer, create_event):

@@ -14,16 +14,21 @@ from app.models import (
     AssignmentStatus,
     BusyInterval,
     EducationPriority,
-    EventStatus,
     Event,
+    EventStatus,
     EventType,
     ExternalCalendar,
     OutboxEmail,
     RequestStatus,
     RoleModelStatus,
 )
-from app.services import audit, dashboard, exports, pairing, role_model_directory, slots, triage
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services import dashboard
+from app.services.common import audit
+from app.services.common.errors import Conflict, Invalid, NotFound
+from app.services.pairing import board as pairing
+from app.services.requests import slots, triage
+from app.services.role_models import directory
+from app.services.statistics import exports
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)  # a Monday
 
@@ -246,11 +251,11 @@ def test_directory_is_scoped_by_departements_covered(db, organizer, create_role_
     pending = create_role_model(status=RoleModelStatus.PENDING, sectors=["chimie"])
     active = create_role_model(departements=["92", "75"])
     lyon = create_role_model(departements=["69"])
-    ids = {r.role_model.id for r in role_model_directory.list_role_models(organizer)}
+    ids = {r.role_model.id for r in directory.list_role_models(organizer)}
     assert ids == {pending.id, active.id}
-    only = role_model_directory.list_role_models(organizer, role_model_directory.RoleModelFilters(sector="chimie"))
+    only = directory.list_role_models(organizer, directory.RoleModelFilters(sector="chimie"))
     assert [r.role_model for r in only] == [pending]
-    profile = role_model_directory.get_profile(organizer, active.id)
+    profile = directory.get_profile(organizer, active.id)
     assert profile.role_model == active and profile.history == [] and profile.calendars == []
     with pytest.raises(NotFound):
-        role_model_directory.get_profile(organizer, lyon.id)
+        directory.get_profile(organizer, lyon.id)

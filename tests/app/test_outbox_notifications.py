@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AssignmentStatus, EventSchool, EventStatus, OutboxEmail
-from app.services import events, notifications
+from app.services.events import emails, lifecycle
 from tests.support.ical_parsers import assert_parses_everywhere
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -38,7 +38,7 @@ def _outbox(db, event) -> dict[str, OutboxEmail]:
 
 def test_reschedule_sends_an_updated_request_to_everyone_engaged(db, staffed):
     event, people = staffed
-    events.reschedule_event(event.organizer, event, start_at=START + timedelta(days=1),
+    lifecycle.reschedule_event(event.organizer, event, start_at=START + timedelta(days=1),
                             end_at=START + timedelta(days=1, hours=2))
     db.session.commit()
     sent = _outbox(db, event)
@@ -58,7 +58,7 @@ def test_reschedule_sends_an_updated_request_to_everyone_engaged(db, staffed):
 
 def test_cancellation_sends_cancel_to_the_released_role_models_school_and_organizer(db, staffed):
     event, people = staffed
-    events.cancel_event(event.organizer, event, reason="Grève des transports")
+    lifecycle.cancel_event(event.organizer, event, reason="Grève des transports")
     db.session.commit()
     sent = _outbox(db, event)
     contact = event.visit_request.contact.email
@@ -69,7 +69,7 @@ def test_cancellation_sends_cancel_to_the_released_role_models_school_and_organi
         assert "Grève des transports" in email.body_text and "Grève des transports" in email.body_html
     assert_parses_everywhere(*(e.ics.encode() for e in sent.values()))
 
-    notifications.event_cancelled(event, event.organizer, reason="Grève des transports")  # a retry
+    emails.event_cancelled(event, event.organizer, reason="Grève des transports")  # a retry
     db.session.commit()
     assert len(_outbox(db, event)) == len(sent)
 
@@ -78,10 +78,10 @@ def test_scheduling_a_request_tells_the_school_in_its_language(db, create_user, 
     organizer = create_user(academies=["paris"])
     request, _ = create_request()
     request.contact.locale = "en"
-    data = events.EventData(type=request.format, title="School visit", start_at=START,
+    data = lifecycle.EventData(type=request.format, title="School visit", start_at=START,
                             end_at=START + timedelta(hours=2), departement="75", is_online=True,
                             online_url="https://visio.example.org/abc")
-    event = events.schedule_request(organizer, request, data)
+    event = lifecycle.schedule_request(organizer, request, data)
     db.session.commit()
     email = _outbox(db, event)[request.contact.email]
     assert email.subject == "Meeting scheduled: School visit"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import EmailStatus, OutboxEmail
-from app.services import mail_delivery
+from app.services.mail import delivery
 from tests.support.smtp import SmtpServer
 
 
@@ -37,7 +37,7 @@ def test_two_senders_racing_send_each_email_once(app, committed_db, smtp):
         try:
             with app.app_context():
                 barrier.wait()
-                reports.append(mail_delivery.send_due(smtp_url=smtp.url, batch=100))
+                reports.append(delivery.send_due(smtp_url=smtp.url, batch=100))
                 db.session.remove()
         except Exception as exc:  # surfaced below, with the thread's error
             errors.append(exc)

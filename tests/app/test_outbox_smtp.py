@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import EmailStatus, OutboxEmail
-from app.services import events, mail_delivery
-from app.services.mail_delivery import SmtpSettings, SmtpUrlError, parse_smtp_url
+from app.services.events import lifecycle
+from app.services.mail import delivery
+from app.services.mail.delivery import SmtpSettings, SmtpUrlError, parse_smtp_url
 from tests.support.ical_parsers import assert_parses_everywhere
 from tests.support.smtp import SmtpServer
 
@@ -28,9 +29,9 @@ def scheduled(db, create_user, create_request):
     """A school's request scheduled by its organizer: REQUESTs queued for contact and organizer."""
     organizer = create_user(full_name="Claire Organisatrice", academies=["paris"])
     request, _ = create_request()
-    data = events.EventData(type=request.format, title="Intervention au collège", start_at=START,
+    data = lifecycle.EventData(type=request.format, title="Intervention au collège", start_at=START,
                             end_at=START + timedelta(hours=2), departement="75", venue="CDI", commune="Paris")
-    event = events.schedule_request(organizer, request, data)
+    event = lifecycle.schedule_request(organizer, request, data)
     db.session.commit()
     return event
 
@@ -47,7 +48,7 @@ def test_delivers_text_html_and_the_itip_invitation(db, smtp, scheduled):
     queued = db.session.query(OutboxEmail).filter_by(event_id=scheduled.id).all()
     assert {e.to_address for e in queued} == {scheduled.visit_request.contact.email, scheduled.organizer.email}
 
-    report = mail_delivery.send_due(smtp_url=smtp.url)
+    report = delivery.send_due(smtp_url=smtp.url)
 
     assert report.sent == 2 and report.failed == report.retried == 0
     assert {e.status for e in queued} == {EmailStatus.SENT}
@@ -75,7 +76,7 @@ def test_smtp_down_for_a_while_then_back_nothing_lost_nothing_twice(db, smtp):
     smtp.stop()
 
     for _ in range(3):  # the job keeps running while SMTP is down
-        down = mail_delivery.send_due(smtp_url=smtp.url)
+        down = delivery.send_due(smtp_url=smtp.url)
         assert down.sent == 0 and "SMTP unreachable" in down.error
     for email in emails:
         db.session.refresh(email)
@@ -84,8 +85,8 @@ def test_smtp_down_for_a_while_then_back_nothing_lost_nothing_twice(db, smtp):
         assert "SMTP unreachable" in email.last_error  # and it shows in the outbox
 
     smtp.start()
-    assert mail_delivery.send_due(smtp_url=smtp.url).sent == 5
-    assert mail_delivery.send_due(smtp_url=smtp.url).sent == 0
+    assert delivery.send_due(smtp_url=smtp.url).sent == 5
+    assert delivery.send_due(smtp_url=smtp.url).sent == 0
     received = sorted(to for _, tos in smtp.envelopes for to in tos)
     assert received == sorted(e.to_address for e in emails)
     for email in emails:
@@ -97,16 +98,16 @@ def test_a_refused_recipient_fails_visibly_without_blocking_the_others(db, smtp)
     bad = _email(db, "bounce@example.org")
     good = _email(db, "ok@example.org")
     db.session.commit()
-    report = mail_delivery.send_due(smtp_url=smtp.url)
+    report = delivery.send_due(smtp_url=smtp.url)
     assert (report.sent, report.failed) == (1, 1)
     db.session.refresh(bad)
     db.session.refresh(good)
     assert bad.status == EmailStatus.FAILED and "550" in bad.last_error
     assert good.status == EmailStatus.SENT
-    assert [e.id for e in mail_delivery.list_outbox(status="failed")] == [bad.id]
-    assert mail_delivery.outbox_counts()["failed"] == 1
+    assert [e.id for e in delivery.list_outbox(status="failed")] == [bad.id]
+    assert delivery.outbox_counts()["failed"] == 1
 
-    assert mail_delivery.requeue(bad)
+    assert delivery.requeue(bad)
     db.session.commit()
     assert bad.status == EmailStatus.PENDING and bad.attempts == 0
 
@@ -116,20 +117,20 @@ def test_temporary_refusals_back_off_exponentially_then_fail(db, smtp):
     db.session.commit()
     now = datetime.now(UTC)
     delays = []
-    for attempt in range(1, mail_delivery.MAX_ATTEMPTS + 1):
-        report = mail_delivery.send_due(smtp_url=smtp.url, now=now)
+    for attempt in range(1, delivery.MAX_ATTEMPTS + 1):
+        report = delivery.send_due(smtp_url=smtp.url, now=now)
         db.session.refresh(email)
         assert email.attempts == attempt
         if email.status == EmailStatus.FAILED:
             break
         assert report.retried == 1 and email.status == EmailStatus.PENDING
-        assert mail_delivery.send_due(smtp_url=smtp.url, now=now).retried == 0  # not due yet
+        assert delivery.send_due(smtp_url=smtp.url, now=now).retried == 0  # not due yet
         delays.append(email.next_attempt_at - now)
         now = email.next_attempt_at
     assert email.status == EmailStatus.FAILED and "451" in email.last_error
-    assert email.attempts == mail_delivery.MAX_ATTEMPTS
+    assert email.attempts == delivery.MAX_ATTEMPTS
     assert delays[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
-    assert max(delays) == mail_delivery.BACKOFF_CAP
+    assert max(delays) == delivery.BACKOFF_CAP
     assert smtp.messages == []
 
 
@@ -138,10 +139,10 @@ def test_a_crashed_senders_claim_runs_out_and_the_email_goes_once(db, smtp):
     stuck = _email(db, "stuck@example.org", status=EmailStatus.SENDING, attempts=1,
                    claimed_until=now + timedelta(minutes=2))
     db.session.commit()
-    assert mail_delivery.send_due(smtp_url=smtp.url, now=now).sent == 0  # still claimed
+    assert delivery.send_due(smtp_url=smtp.url, now=now).sent == 0  # still claimed
     later = now + timedelta(minutes=3)
-    assert mail_delivery.send_due(smtp_url=smtp.url, now=later).sent == 1
-    assert mail_delivery.send_due(smtp_url=smtp.url, now=later).sent == 0
+    assert delivery.send_due(smtp_url=smtp.url, now=later).sent == 1
+    assert delivery.send_due(smtp_url=smtp.url, now=later).sent == 0
     db.session.refresh(stuck)
     assert stuck.status == EmailStatus.SENT and stuck.attempts == 2
     assert len(smtp.messages) == 1
@@ -151,11 +152,11 @@ def test_without_smtp_configured_emails_stay_in_the_outbox(db, app):
     email = _email(db, "patience@example.org")
     db.session.commit()
     assert app.config["SMTP_URL"] == ""
-    report = mail_delivery.send_due()
+    report = delivery.send_due()
     assert report.sent == 0 and report.error is None
     db.session.refresh(email)
     assert (email.status, email.attempts) == (EmailStatus.PENDING, 0)
-    assert [e.id for e in mail_delivery.list_outbox(status=EmailStatus.PENDING)] == [email.id]
+    assert [e.id for e in delivery.list_outbox(status=EmailStatus.PENDING)] == [email.id]
 
 
 @pytest.mark.parametrize(

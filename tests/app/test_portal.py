@@ -11,8 +11,17 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.models import AssignmentStatus, BusyInterval, ExternalCalendar, OutboxEmail, RoleModel, RoleModelStatus, User
-from app.services import magic_links, role_models, week_view
+from app.models import (
+    AssignmentStatus,
+    BusyInterval,
+    ExternalCalendar,
+    OutboxEmail,
+    RoleModel,
+    RoleModelStatus,
+    User,
+)
+from app.services.accounts import magic_links
+from app.services.role_models import profiles, week_view
 from tests.support.portal import csrf_token_of, sign_in
 
 
@@ -50,7 +59,7 @@ def test_apply_then_an_organizer_approves_and_a_link_arrives(db, client, auth, c
 
     toulouse = create_user(email="toulouse@example.org", academies=["toulouse"])
     lyon = create_user(email="lyon@example.org", academies=["lyon"])
-    assert role_models.pending_applications(lyon) == []
+    assert profiles.pending_applications(lyon) == []
     auth.login(toulouse.email)
     page = client.get("/espace/candidatures")
     assert "Nadia Benali" in text(page)
@@ -190,7 +199,7 @@ def test_week_view_shows_windows_busy_blocks_and_engagements(db, client, create_
                                 start_at=monday + timedelta(days=2, hours=7), end_at=monday + timedelta(days=2, hours=9)))
     event = create_event(title="Forum Toulouse", start_at=monday + timedelta(days=3, hours=8))
     create_assignment(event=event, role_model=rm, status=AssignmentStatus.CONFIRMED)
-    role_models.add_exception(rm.user, rm, monday.date() + timedelta(days=4), monday.date() + timedelta(days=4), "Congé")
+    profiles.add_exception(rm.user, rm, monday.date() + timedelta(days=4), monday.date() + timedelta(days=4), "Congé")
     week = week_view.week(rm, monday.date() + timedelta(days=2))
     kinds = {d.day.weekday(): [(b.kind, b.start, b.end) for b in d.blocks] for d in week.days}
     assert kinds[1] == [("available", time(14), time(17))]

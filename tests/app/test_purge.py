@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from app.feeds import tokens
 from app.models import (
     AuditEntry,
     Event,
@@ -18,7 +19,8 @@ from app.models import (
     SchoolContact,
     VisitRequest,
 )
-from app.services import audit, feed_tokens, retention
+from app.services.common import audit
+from app.services.operations import retention
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=3 * 365 + 30)  # past three years
@@ -40,8 +42,8 @@ def world(db, create_school, create_contact, create_request, create_event):
     """Requests of every age, with what hangs off them."""
     school = create_school()
     old, _ = create_request(school=school, windows=[(date(2023, 3, 1), date(2023, 3, 10))])
-    token = feed_tokens.new_token()
-    feed = FeedToken(token_hash=feed_tokens.hash_token(token), kind=FeedKind.SCHOOL, school_id=school.id)
+    token = tokens.new_token()
+    feed = FeedToken(token_hash=tokens.hash_token(token), kind=FeedKind.SCHOOL, school_id=school.id)
     db.session.add(feed)
     db.session.flush()
     old.feed_token_id = feed.id

@@ -8,8 +8,15 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from app.models import AssignmentStatus, EventFeedback, EventSchool, EventStatus, FeedbackRespondent, OutboxEmail
-from app.services import events, feedback, reminders
+from app.models import (
+    AssignmentStatus,
+    EventFeedback,
+    EventSchool,
+    EventStatus,
+    FeedbackRespondent,
+    OutboxEmail,
+)
+from app.services.events import feedback, lifecycle, reminders
 from tests.app.conftest import csrf_token_from
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -57,7 +64,7 @@ def test_reminders_go_once_at_7_days_and_1_day_and_follow_a_reschedule(db, staff
 
     moved = START + timedelta(days=10)
     with time_machine.travel(START - timedelta(hours=18), tick=False):
-        events.reschedule_event(event.organizer, event, start_at=moved, end_at=moved + timedelta(hours=2))
+        lifecycle.reschedule_event(event.organizer, event, start_at=moved, end_at=moved + timedelta(hours=2))
         db.session.commit()
     assert reminders_at(db, START - timedelta(hours=2)) == []  # the old time means nothing now
     assert reminders_at(db, moved - timedelta(days=8)) == []
@@ -77,7 +84,7 @@ def test_reminder_days_come_from_the_configuration(app, db, staffed):
 
 def test_cancelled_events_get_no_reminder(db, staffed):
     event, *_ = staffed()
-    events.cancel_event(event.organizer, event, reason="Annulée")
+    lifecycle.cancel_event(event.organizer, event, reason="Annulée")
     db.session.commit()
     assert reminders_at(db, START - timedelta(hours=20)) == []
 
@@ -89,7 +96,7 @@ def test_feedback_requests_after_the_event_once_with_a_working_link(client, db, 
     old, *_ = staffed(start=now - timedelta(days=20))
     old.end_at = old.start_at + timedelta(hours=2)
     db.session.commit()
-    assert events.complete_past_events() == 2  # the job before it marks them completed
+    assert lifecycle.complete_past_events() == 2  # the job before it marks them completed
 
     assert reminders.send_feedback_requests() == 2
     assert reminders.send_feedback_requests() == 0

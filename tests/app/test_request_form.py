@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from app.feeds import tokens as feed_tokens
 from app.models import (
     AuditEntry,
     EducationPriority,
@@ -23,8 +24,16 @@ from app.models import (
     UserRole,
     VisitRequest,
 )
-from app.services import feed_tokens, visit_requests
-from tests.support.school_requests import PARIS_UAI, TODAY, followup_token_from, form_tokens, submit, uai, valid_form
+from app.services.requests import visit_requests
+from tests.support.school_requests import (
+    PARIS_UAI,
+    TODAY,
+    followup_token_from,
+    form_tokens,
+    submit,
+    uai,
+    valid_form,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, select
 
 from app.extensions import db as _db
+from app.feeds import personal_urls, tokens
 from app.models import (
     Assignment,
     AssignmentStatus,
@@ -23,7 +24,8 @@ from app.models import (
     User,
     UserRole,
 )
-from app.services import assignments, feed_tokens, personal_feed, role_model_data, role_models
+from app.services.pairing import assignments
+from app.services.role_models import personal_data, profiles
 from tests.support.portal import csrf_token_of, sign_in
 
 PAST = datetime(2025, 11, 18, 9, tzinfo=UTC)
@@ -43,13 +45,13 @@ def person(db, organizer, create_user, create_role_model, create_event, create_a
     rm = create_role_model(user=user, first_name="Inès", last_name="Diallo", phone="+33 6 12 34 56 78",
                            company="Safran Landing Systems", job_title="Ingénieure méthodes",
                            presentation="Je m'appelle Inès et je conçois des trains d'atterrissage.")
-    role_models.add_exception(user, rm, date(2027, 7, 1), date(2027, 7, 31), "Vacances à Dakar")
+    profiles.add_exception(user, rm, date(2027, 7, 1), date(2027, 7, 31), "Vacances à Dakar")
     calendar = ExternalCalendar(role_model=rm, url="https://calendar.google.com/calendar/ical/ines.diallo%40gmail.com/private-abc/basic.ics")
     db.session.add(calendar)
     db.session.flush()
     db.session.add(BusyInterval(calendar_id=calendar.id, role_model_id=rm.id, start_at=FUTURE,
                                 end_at=FUTURE + timedelta(hours=1)))
-    personal_feed.regenerate(user, user)
+    personal_urls.regenerate(user, user)
     past = create_event(title="Intervention passée", status=EventStatus.COMPLETED, start_at=PAST, organizer=organizer)
     done = create_assignment(event=past, role_model=rm, status=AssignmentStatus.CONFIRMED,
                              reason="Ravie, Inès")
@@ -75,7 +77,7 @@ def _user_tables() -> set[str]:
 
 def test_export_holds_every_tables_rows_about_the_person(db, person):
     rm, done, coming = person
-    data = role_model_data.export(rm.user, rm)
+    data = personal_data.export(rm.user, rm)
     json.dumps(data)  # plain JSON
     missing = _user_tables() - set(data)
     assert not missing, f"tables about a person missing from the export: {missing}"
@@ -136,7 +138,7 @@ def test_deletion_leaves_no_personal_data_and_keeps_the_statistics(db, client, p
     leaks = [(t, c, v) for t, c, v in _all_text(db) if any(p.lower() in v.lower() for p in PERSONAL)]
     assert leaks == []
     assert db.session.get(User, user_id) is None
-    assert feed_tokens.current(FeedKind.ROLE_MODEL, user=type("U", (), {"id": user_id})()) is None
+    assert tokens.current(FeedKind.ROLE_MODEL, user=type("U", (), {"id": user_id})()) is None
 
     anonymous = db.session.get(RoleModel, rm_id)
     assert anonymous.anonymised_at is not None and anonymous.user_id is None
@@ -150,4 +152,4 @@ def test_deletion_leaves_no_personal_data_and_keeps_the_statistics(db, client, p
     # Signed out, and the account cannot be signed in to again.
     assert client.get("/espace/").status_code == 302
     assert db.session.scalars(select(BusyInterval)).all() == []
-    assert role_models.send_sign_in_link("ines.diallo@example.org") is False
+    assert profiles.send_sign_in_link("ines.diallo@example.org") is False

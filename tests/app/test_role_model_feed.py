@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services import assignments, events
+from app.services.events import lifecycle
+from app.services.pairing import assignments
 from tests.support.portal import csrf_token_of, sign_in
 
 
@@ -87,13 +88,13 @@ def test_feed_follows_status_changes_with_sequence_bumped(db, client, calendar_a
     confirmed = vevent(calendar_app.get(url).get_data(as_text=True))
     assert "STATUS:CONFIRMED" in confirmed and "SEQUENCE:0" in confirmed
 
-    events.reschedule_event(organizer, event, start_at=event.start_at + timedelta(days=1),
+    lifecycle.reschedule_event(organizer, event, start_at=event.start_at + timedelta(days=1),
                             end_at=event.end_at + timedelta(days=1))
     db.session.commit()
     moved = vevent(calendar_app.get(url).get_data(as_text=True))
     assert "SEQUENCE:1" in moved and "DTSTART;TZID=Europe/Paris:20270317T100000" in moved
 
-    events.cancel_event(organizer, event, reason="Grève des transports")
+    lifecycle.cancel_event(organizer, event, reason="Grève des transports")
     db.session.commit()
     cancelled = vevent(calendar_app.get(url).get_data(as_text=True))
     assert "STATUS:CANCELLED" in cancelled and sequence(cancelled) > sequence(moved)

@@ -18,8 +18,9 @@ from app import create_app
 from app.extensions import db as _db
 from app.jobs import JOBS, Runner
 from app.models import SchedulerLease, Setting
-from app.services import health, scheduler_lease
+from app.services.operations import health, scheduler_lease
 from config import TestConfig
+
 
 def _serve(database_url: str) -> None:
     """A scheduler process (forked, so it starts at once) with short TTLs and a job that leaves

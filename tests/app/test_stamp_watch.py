@@ -1,4 +1,4 @@
-"""The feeds' stamp watch (app/services/stamp_watch.py): on PostgreSQL, web processes hear of
+"""The feeds' stamp watch (app/feeds/stamp_watch.py): on PostgreSQL, web processes hear of
 data changes and answer polls of known tokens without reading, until something changes; when
 the watch cannot vouch for the stamp, polls read the database as before."""
 
@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 
 from app import create_app
 from app.extensions import db as _db
+from app.feeds import cache, stamp_watch, tokens
 from app.models import DataVersion, Event, FeedKind
-from app.services import feed_cache, feed_tokens, stamp_watch
 from config import Config, TestConfig
 from tests.support import access_world, factories
 from tests.support.engine_events import recorded
@@ -45,7 +45,7 @@ def sees(watch, value: str) -> bool:
 def database_stamp() -> str:
     with _db.engine.connect() as connection:
         return connection.execute(
-            select(DataVersion.value).where(DataVersion.name == feed_cache.STAMP_NAME)).scalar_one()
+            select(DataVersion.value).where(DataVersion.name == cache.STAMP_NAME)).scalar_one()
 
 
 def a_role_model_feed() -> tuple[str, Event]:
@@ -110,7 +110,7 @@ def test_polls_of_a_known_token_read_nothing_until_something_changes(app, watch,
     assert again.status_code == 200 and b"Intervention d\xc3\xa9plac\xc3\xa9e" in again.data
 
     # A new URL for her: the old one revoked.
-    feed_tokens.issue(FeedKind.ROLE_MODEL, user=event_.assignments[0].role_model.user)
+    tokens.issue(FeedKind.ROLE_MODEL, user=event_.assignments[0].role_model.user)
     _db.session.commit()
     revoked = database_stamp()
     wait_until(lambda: sees(watch, revoked))
@@ -144,7 +144,7 @@ def test_a_stamp_not_read_again_in_time_is_not_vouched_for(app, watch):
 def test_kept_lookups_last_as_long_as_their_stamp(monkeypatch):
     watch = stamp_watch.StampWatch(engine=None)
     now = datetime.now(UTC)
-    first, second = feed_cache.Stamp("a" * 32, now), feed_cache.Stamp("b" * 32, now)
+    first, second = cache.Stamp("a" * 32, now), cache.Stamp("b" * 32, now)
     watch.keep(first, ("token", 1), "row 1")
     assert watch.owner(first, ("token", 1)) == "row 1" and watch.owner(second, ("token", 1)) is None
     watch.keep(second, ("token", 2), "row 2")
@@ -181,7 +181,7 @@ def test_a_token_revoked_by_hand(app, watch):
 def test_a_forked_child_forgets_what_its_parent_heard():
     watch = stamp_watch.StampWatch(engine=None)
     stamp_watch._watches.add(watch)
-    watch._state = (feed_cache.Stamp("a" * 32, datetime.now(UTC)), time.monotonic())
+    watch._state = (cache.Stamp("a" * 32, datetime.now(UTC)), time.monotonic())
     watch._pid = os.getpid()
     reader, writer = os.pipe()
     with watch._lock:  # held by another thread of the parent at the moment of the fork

@@ -20,8 +20,8 @@ from app.models import (
     SchoolKind,
     UserRole,
 )
-from app.services import statistics
-from app.services.errors import Invalid
+from app.services.common.errors import Invalid
+from app.services.statistics import impact
 from tests.support import factories
 from tests.support.impact import NOW, YEAR, World, paris
 
@@ -45,20 +45,20 @@ def test_period_is_paris_dates_end_excluded():
     assert YEAR.instants() == (datetime(2026, 8, 31, 22, tzinfo=UTC), datetime(2027, 8, 31, 22, tzinfo=UTC))
     assert len(YEAR.months()) == 12 and YEAR.months()[0] == date(2026, 9, 1)
     assert YEAR.last_day == date(2027, 8, 31)
-    assert statistics.Period.school_year(date(2027, 3, 3)) == YEAR
-    assert statistics.Period.school_year(date(2026, 9, 1)) == YEAR
+    assert impact.Period.school_year(date(2027, 3, 3)) == YEAR
+    assert impact.Period.school_year(date(2026, 9, 1)) == YEAR
 
 
 @pytest.mark.parametrize("start, end", [(date(2027, 1, 1), date(2027, 1, 1)), (date(2027, 1, 2), date(2027, 1, 1)),
                                         (date(2020, 1, 1), date(2026, 1, 1))])
 def test_period_refuses_empty_reversed_or_overlong(start, end):
     with pytest.raises(Invalid) as excinfo:
-        statistics.Period(start, end)
+        impact.Period(start, end)
     assert "end" in excinfo.value.fields
 
 
 def test_events_by_type_and_status(world, admin):
-    figures = statistics.compute(admin, YEAR, now=NOW)
+    figures = impact.compute(admin, YEAR, now=NOW)
     assert figures.events == 7
     assert figures.events_with(status=EventStatus.COMPLETED) == 4
     assert figures.events_with(type=EventType.SCHOOL_VISIT, status=EventStatus.COMPLETED) == 3
@@ -67,29 +67,29 @@ def test_events_by_type_and_status(world, admin):
 
 
 def test_pupils_and_girls_from_feedback_else_estimated(world, admin):
-    reach = statistics.compute(admin, YEAR, now=NOW).reach
+    reach = impact.compute(admin, YEAR, now=NOW).reach
     assert (reach.events, reach.pupils, reach.girls) == (4, 25 + 30 + 18 + 24 + 10, 12 + 14 + 9 + 10 + 5)
     assert (reach.pupils_estimated, reach.girls_estimated) == (30 + 24 + 10, 14 + 10 + 5)
     assert reach.is_estimated
 
 
 def test_reach_per_paris_month(world, admin):
-    by_month = dict(statistics.compute(admin, YEAR, now=NOW).reach_by_month)
+    by_month = dict(impact.compute(admin, YEAR, now=NOW).reach_by_month)
     assert list(by_month) == YEAR.months()
     assert (by_month[date(2026, 9, 1)].events, by_month[date(2026, 9, 1)].girls) == (1, 5)  # 00:30 Paris
     assert (by_month[date(2026, 10, 1)].pupils, by_month[date(2026, 10, 1)].girls) == (25, 12)
     assert (by_month[date(2026, 11, 1)].pupils, by_month[date(2026, 11, 1)].girls) == (48, 23)
     assert by_month[date(2027, 1, 1)].pupils_estimated == 24
-    assert by_month[date(2026, 12, 1)] == statistics.Reach()
+    assert by_month[date(2026, 12, 1)] == impact.Reach()
 
 
 def test_reach_per_academie_ranked(world, admin):
-    ranked = statistics.compute(admin, YEAR, now=NOW).reach_by_academie
+    ranked = impact.compute(admin, YEAR, now=NOW).reach_by_academie
     assert [(code, r.events, r.pupils, r.girls) for code, r in ranked] == [("paris", 3, 83, 40), ("lyon", 1, 24, 10)]
 
 
 def test_schools_reached_by_kind_and_priority(world, admin):
-    figures = statistics.compute(admin, YEAR, now=NOW)
+    figures = impact.compute(admin, YEAR, now=NOW)
     assert figures.schools == 3  # school A took part twice: counted once
     assert figures.schools_by_kind == Counter({SchoolKind.COLLEGE: 1, SchoolKind.LYCEE_PRO: 1, SchoolKind.LYCEE: 1})
     assert figures.priority_schools == 2
@@ -97,7 +97,7 @@ def test_schools_reached_by_kind_and_priority(world, admin):
 
 
 def test_requests_funnel_and_time_to_schedule(world, admin):
-    requests = statistics.compute(admin, YEAR, now=NOW).requests
+    requests = impact.compute(admin, YEAR, now=NOW).requests
     assert (requests.received, requests.answered, requests.scheduled, requests.completed) == (5, 4, 3, 1)
     assert (requests.declined, requests.pending, requests.withdrawn) == (1, 1, 0)
     assert sorted(requests.days_to_schedule) == pytest.approx([1, 3, 5])
@@ -105,7 +105,7 @@ def test_requests_funnel_and_time_to_schedule(world, admin):
 
 
 def test_role_models_active_new_dormant_and_hours(world, admin):
-    rm = statistics.compute(admin, YEAR, now=NOW).role_models
+    rm = impact.compute(admin, YEAR, now=NOW).role_models
     assert rm.active_by_family == Counter({JobFamily.ENGINEER: 1, JobFamily.OPERATOR: 1, JobFamily.MANAGER: 1})
     assert rm.active_by_sector == Counter({"aéronautique": 2, "énergie": 1, "automobile": 1})
     assert rm.new_by_family == Counter({JobFamily.OPERATOR: 1, JobFamily.ENGINEER: 1})
@@ -118,20 +118,20 @@ def test_role_models_active_new_dormant_and_hours(world, admin):
 def test_dormancy_is_judged_now_when_the_period_is_not_over(world, admin):
     # On 1 October 2027 the last engagement of rm1 and rm2 (20 November 2026) is still recent;
     # a year later everyone is dormant but rm2, who joined in October 2026.
-    assert statistics.compute(admin, YEAR, now=paris(2026, 12, 1)).role_models.dormant == 2
-    later = statistics.Period(date(2026, 9, 1), date(2028, 9, 1))
-    assert statistics.compute(admin, later, now=paris(2028, 1, 15)).role_models.dormant_by_family == Counter(
+    assert impact.compute(admin, YEAR, now=paris(2026, 12, 1)).role_models.dormant == 2
+    later = impact.Period(date(2026, 9, 1), date(2028, 9, 1))
+    assert impact.compute(admin, later, now=paris(2028, 1, 15)).role_models.dormant_by_family == Counter(
         {JobFamily.TECHNICIAN: 2, JobFamily.ENGINEER: 1, JobFamily.MANAGER: 1, JobFamily.OPERATOR: 1})
 
 
 def test_cancellations_and_withdrawals_with_their_causes(world, admin):
-    figures = statistics.compute(admin, YEAR, now=NOW)
+    figures = impact.compute(admin, YEAR, now=NOW)
     assert figures.cancellations == [("Grève", 2)]
     assert figures.withdrawals == [("Déplacement professionnel", 1)]
 
 
 def test_an_organizer_sees_only_their_academies(world, paris_organizer):
-    figures = statistics.compute(paris_organizer, YEAR, now=NOW)
+    figures = impact.compute(paris_organizer, YEAR, now=NOW)
     assert figures.academies == frozenset({"paris"})
     assert figures.events == 5 and (figures.reach.events, figures.reach.pupils, figures.reach.girls) == (3, 83, 40)
     assert [code for code, _ in figures.reach_by_academie] == ["paris"]
@@ -142,25 +142,25 @@ def test_an_organizer_sees_only_their_academies(world, paris_organizer):
 
 
 def test_an_organizer_without_academies_sees_nothing(world, create_user):
-    figures = statistics.compute(create_user(academies=[]), YEAR, now=NOW)
+    figures = impact.compute(create_user(academies=[]), YEAR, now=NOW)
     assert figures.is_empty and figures.role_models.pool == 0
 
 
 def test_an_empty_period(world, admin):
-    figures = statistics.compute(admin, statistics.Period(date(2030, 1, 1), date(2030, 2, 1)), now=NOW)
+    figures = impact.compute(admin, impact.Period(date(2030, 1, 1), date(2030, 2, 1)), now=NOW)
     assert figures.is_empty
-    assert figures.reach == statistics.Reach() and figures.reach_by_month == [(date(2030, 1, 1), statistics.Reach())]
+    assert figures.reach == impact.Reach() and figures.reach_by_month == [(date(2030, 1, 1), impact.Reach())]
     assert figures.requests.median_days is None and figures.role_models.hours_given == 0
 
 
 def test_public_headline(world):
-    headline = statistics.headline(YEAR)
+    headline = impact.headline(YEAR)
     assert (headline.reach.events, headline.reach.girls, headline.schools, headline.role_models_active) == (4, 50, 3, 3)
 
 
 def test_reasons_are_merged_and_the_tail_summed():
     rows = [(f"raison {i}", 1) for i in range(10)] + [("Raison  0", 2), (None, 1), ("", 1)]
-    ranked = statistics._ranked(rows, top=3)
+    ranked = impact._ranked(rows, top=3)
     assert ranked[0] == ("Raison 0", 3) and ranked[1] == ("—", 2)  # the most used spelling
     assert ranked[-1] == ("Autres", 8) and len(ranked) == 4
 
@@ -195,8 +195,8 @@ def _grow(factories, n):
 
 def test_query_count_does_not_grow_with_the_data(world, admin, paris_organizer):
     for actor in (admin, paris_organizer):
-        small = _count_queries(lambda: statistics.compute(actor, YEAR, now=NOW))
+        small = _count_queries(lambda: impact.compute(actor, YEAR, now=NOW))
         _grow(factories, 12)
-        large = _count_queries(lambda: statistics.compute(actor, YEAR, now=NOW))
+        large = _count_queries(lambda: impact.compute(actor, YEAR, now=NOW))
         assert small == large <= 12
-    assert statistics.compute(admin, YEAR, now=NOW).reach.events == 4 + 24
+    assert impact.compute(admin, YEAR, now=NOW).reach.events == 4 + 24

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import UserRole
-from app.services import magic_links
+from app.services.accounts import magic_links
 from tests.support import factories
 
 pytestmark = pytest.mark.e2e

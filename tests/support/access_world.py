@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from werkzeug.routing import Rule
 
 from app.extensions import db
+from app.feeds import tokens
 from app.models import (
     AssignmentStatus,
     EventSchool,
@@ -20,7 +21,9 @@ from app.models import (
     RoleModelStatus,
     UserRole,
 )
-from app.services import api_tokens, feed_tokens, feedback, invitations, magic_links
+from app.services.accounts import api_tokens, magic_links
+from app.services.events import feedback
+from app.services.pairing import invitations
 from tests.support import factories
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -84,9 +87,9 @@ def build() -> World:
         "feedback.form": feedback.sign(event.id, FeedbackRespondent.SCHOOL, school.id),
         "portal.answer": invitations.answer_token(invited),
         "portal.magic_link": magic_links.make_token(role_model.user),
-        "feeds.school_feed": feed_tokens.issue(FeedKind.SCHOOL, school=school),
-        "feeds.organizer_feed": feed_tokens.issue(FeedKind.ORGANIZER, user=paris),
-        "feeds.role_model_feed": feed_tokens.issue(FeedKind.ROLE_MODEL, user=role_model.user),
+        "feeds.school_feed": tokens.issue(FeedKind.SCHOOL, school=school),
+        "feeds.organizer_feed": tokens.issue(FeedKind.ORGANIZER, user=paris),
+        "feeds.role_model_feed": tokens.issue(FeedKind.ROLE_MODEL, user=role_model.user),
     }
     return world
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 
 
 def bearer(user, name: str = "tests") -> dict[str, str]:

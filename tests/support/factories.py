@@ -152,12 +152,12 @@ def create_assignment(**kw) -> Assignment:
 
 def create_role_model_feed(title: str = "Intervention du jour") -> tuple[str, Event]:
     """A role model confirmed on one event, and the path of her feed (not committed)."""
+    from app.feeds import tokens
     from app.models import FeedKind
-    from app.services import feed_tokens
 
     marraine = create_role_model()
     event = create_event(title=title)
     create_assignment(event=event, role_model=marraine, status=AssignmentStatus.CONFIRMED,
                       invited_at=datetime.now(UTC))
-    token = feed_tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
+    token = tokens.issue(FeedKind.ROLE_MODEL, user=marraine.user)
     return f"/feeds/role-models/{token}.ics", event

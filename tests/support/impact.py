@@ -21,7 +21,7 @@ from app.models import (
     RoleModelStatus,
     SchoolKind,
 )
-from app.services.statistics import Period
+from app.services.statistics.impact import Period
 
 PARIS = ZoneInfo("Europe/Paris")
 YEAR = Period(date(2026, 9, 1), date(2027, 9, 1))

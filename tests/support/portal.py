@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.services import magic_links
+from app.services.accounts import magic_links
 
 
 def csrf_token_of(html: str) -> str:

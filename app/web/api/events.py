@@ -12,7 +12,8 @@ from flask import g
 from app.extensions import db
 from app.links import external_url
 from app.models import AssignmentStatus
-from app.services import assignments, event_desk, events, listings, pairing, proposals
+from app.services.events import desk, lifecycle, listings
+from app.services.pairing import assignments, board, proposals
 from app.web.api import schemas
 from app.web.api.public import event_query
 from app.web.api.views import bp, etag, next_link, organizer_only
@@ -23,7 +24,7 @@ ASSIGNMENT_ID = "<int(max=2147483647):assignment_id>"
 
 
 def _event(event_id: int):
-    return event_desk.get_event(g.actor, event_id)
+    return desk.get_event(g.actor, event_id)
 
 
 def _saved(result):
@@ -57,7 +58,7 @@ def create_event(body):
     département). `status: scheduled` publishes it at once; a draft is published later.
     """
     status = body.pop("status")
-    event = _saved(events.create_event(g.actor, events.EventData(**body), status=status))
+    event = _saved(lifecycle.create_event(g.actor, lifecycle.EventData(**body), status=status))
     return event, {"Location": external_url("api.get_event", event_id=event.id)}
 
 
@@ -84,10 +85,10 @@ def update_event(body, event_id: int):
     a closed (completed or cancelled) event cannot change.
     """
     event = _event(event_id)
-    data = events.EventData(**{name: getattr(event, name) for name in events.EventData.__dataclass_fields__})
+    data = lifecycle.EventData(**{name: getattr(event, name) for name in lifecycle.EventData.__dataclass_fields__})
     for name, value in body.items():
         setattr(data, name, value)
-    return _saved(events.update_event(g.actor, event, data))
+    return _saved(lifecycle.update_event(g.actor, event, data))
 
 
 @bp.route(f"/events/{EVENT_ID}/publish", methods=["POST"], tags=EVENTS)
@@ -100,7 +101,7 @@ def publish_event(event_id: int):
 
     Draft → scheduled: the event now shows in feeds and role models can be invited.
     """
-    return _saved(events.publish_event(g.actor, _event(event_id)))
+    return _saved(lifecycle.publish_event(g.actor, _event(event_id)))
 
 
 @bp.route(f"/events/{EVENT_ID}/reschedule", methods=["POST"], tags=EVENTS)
@@ -115,7 +116,7 @@ def reschedule_event(body, event_id: int):
     Everyone concerned gets an updated invitation.
     """
     return _saved(
-        events.reschedule_event(g.actor, _event(event_id), start_at=body["start_at"], end_at=body["end_at"])
+        lifecycle.reschedule_event(g.actor, _event(event_id), start_at=body["start_at"], end_at=body["end_at"])
     )
 
 
@@ -131,7 +132,7 @@ def cancel_event(body, event_id: int):
     Feeds show it cancelled, everyone gets a cancellation, participations end and the school's
     request goes back to review.
     """
-    return _saved(events.cancel_event(g.actor, _event(event_id), reason=body["reason"]))
+    return _saved(lifecycle.cancel_event(g.actor, _event(event_id), reason=body["reason"]))
 
 
 # --- participations -------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ def add_assignment(body, event_id: int):
 
     Picked by hand, outside matching: the person is proposed, invite them when ready.
     """
-    assignment = _saved(pairing.add_by_hand(g.actor, _event(event_id), body["role_model_id"]))
+    assignment = _saved(board.add_by_hand(g.actor, _event(event_id), body["role_model_id"]))
     return assignment, {"Location": external_url("api.get_assignment", assignment_id=assignment.id)}
 
 
@@ -172,7 +173,7 @@ def add_assignment(body, event_id: int):
 @bp.alt_response(404, response="NOT_FOUND")
 def get_assignment(assignment_id: int):
     """A participation"""
-    return pairing.get_assignment(g.actor, assignment_id)
+    return board.get_assignment(g.actor, assignment_id)
 
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/invite", methods=["POST"], tags=ASSIGNMENTS)
@@ -185,7 +186,7 @@ def invite_assignment(assignment_id: int):
 
     The role model gets an invitation by email with links to accept or decline.
     """
-    return _saved(assignments.invite(g.actor, pairing.get_assignment(g.actor, assignment_id)))
+    return _saved(assignments.invite(g.actor, board.get_assignment(g.actor, assignment_id)))
 
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/confirm", methods=["POST"], tags=ASSIGNMENTS)
@@ -199,7 +200,7 @@ def confirm_assignment(assignment_id: int):
     Confirm a role model who accepted (409 when the event already has its maximum). The event
     is confirmed once it has enough confirmed role models.
     """
-    return _saved(assignments.confirm(g.actor, pairing.get_assignment(g.actor, assignment_id)))
+    return _saved(assignments.confirm(g.actor, board.get_assignment(g.actor, assignment_id)))
 
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/cancel", methods=["POST"], tags=ASSIGNMENTS)
@@ -213,7 +214,7 @@ def cancel_assignment(body, assignment_id: int):
 
     The role model is told if they had been invited; matching proposes someone in their place.
     """
-    assignment = pairing.get_assignment(g.actor, assignment_id)
+    assignment = board.get_assignment(g.actor, assignment_id)
     return _saved(assignments.cancel(g.actor, assignment, reason=body["reason"]))
 
 

@@ -15,7 +15,7 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import problem
-from app.services.errors import DomainError
+from app.services.common.errors import DomainError
 
 TYPE_PREFIX = "tag:rencontres.industrielles.fr,2026:"
 _LOCATIONS = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.services import listings, statistics
-from app.services.errors import NotFound
+from app.services.common.errors import NotFound
+from app.services.events import listings
+from app.services.statistics import impact
 from app.web.api import schemas
 from app.web.api.statistics import headline_json
 from app.web.api.views import bp, etag, next_link
@@ -59,5 +60,5 @@ def public_statistics(args):
     What the public impact page shows for a period: events held, pupils and girls reached,
     schools, active role models. Nothing about a person.
     """
-    period = statistics.Period(args["start"], args["end"] + timedelta(days=1))
-    return headline_json(statistics.headline(period))
+    period = impact.Period(args["start"], args["end"] + timedelta(days=1))
+    return headline_json(impact.headline(period))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from app.services import listings, role_model_directory
+from app.services.events import listings
+from app.services.role_models import directory
 from app.web.api import schemas
 from app.web.api.views import bp, etag, next_link, organizer_only
 
@@ -14,7 +15,7 @@ TAG = ["Role models"]
 class _Detail:
     """A profile read as one object: the role model's attributes and this month's engagements."""
 
-    def __init__(self, profile: role_model_directory.Profile):
+    def __init__(self, profile: directory.Profile):
         self._profile = profile
         self.engaged_this_month = profile.engaged_this_month
 
@@ -52,4 +53,4 @@ def get_role_model(role_model_id: int):
 
     The profile with weekly availability, days off and how many engagements this month.
     """
-    return _Detail(role_model_directory.get_profile(g.actor, role_model_id))
+    return _Detail(directory.get_profile(g.actor, role_model_id))

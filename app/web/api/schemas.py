@@ -27,7 +27,7 @@ from app.models import (
     UserRole,
 )
 from app.reference.academies import ACADEMIES
-from app.services.request_windows import MAX_WINDOWS
+from app.services.requests.windows import MAX_WINDOWS
 from app.web.public.forms import CLASS_LEVELS, SECTORS, THEMES
 
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)

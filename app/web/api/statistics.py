@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import g
 
-from app.services import statistics
+from app.services.statistics import impact
 from app.web.api import schemas
 from app.web.api.views import bp, etag, organizer_only
 
@@ -26,11 +26,11 @@ def statistics_for_period(args):
     Europe/Paris), limited to your académies. Pupils and girls come from the schools' feedback;
     the `*_estimated` parts were taken from requested headcounts where no feedback came.
     """
-    period = statistics.Period(args["start"], args["end"] + timedelta(days=1))
-    return figures_json(statistics.compute(g.actor, period))
+    period = impact.Period(args["start"], args["end"] + timedelta(days=1))
+    return figures_json(impact.compute(g.actor, period))
 
 
-def _reach(reach: statistics.Reach, **extra) -> dict:
+def _reach(reach: impact.Reach, **extra) -> dict:
     return {
         "events": reach.events,
         "pupils": reach.pupils,
@@ -45,11 +45,11 @@ def _counts(counter: Counter) -> dict[str, int]:
     return {str(getattr(k, "value", k)): n for k, n in counter.items()}
 
 
-def _period(period: statistics.Period) -> dict:
+def _period(period: impact.Period) -> dict:
     return {"start": period.start, "end": period.last_day}
 
 
-def figures_json(f: statistics.Figures) -> dict:
+def figures_json(f: impact.Figures) -> dict:
     rm, rq = f.role_models, f.requests
     return {
         "period": _period(f.period),
@@ -93,7 +93,7 @@ def figures_json(f: statistics.Figures) -> dict:
     }
 
 
-def headline_json(h: statistics.Headline) -> dict:
+def headline_json(h: impact.Headline) -> dict:
     return {
         "period": _period(h.period),
         "reach": _reach(h.reach),

@@ -18,8 +18,8 @@ from werkzeug.exceptions import Unauthorized
 
 from app.extensions import db, limiter
 from app.models import ApiToken, IllegalTransition, User
-from app.services import api_tokens
-from app.services.errors import DomainError, NotAllowed
+from app.services.accounts import api_tokens
+from app.services.common.errors import DomainError, NotAllowed
 from app.web.api import problems
 
 bp = Blueprint("api", __name__, description="Rencontres API, version 1.")

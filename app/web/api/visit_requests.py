@@ -8,10 +8,10 @@ from flask import current_app, g, request
 from app.extensions import db, limiter
 from app.links import external_url
 from app.models import VisitRequest
-from app.services import request_notifications, visit_requests
-from app.services.errors import NotFound
-from app.services.request_windows import Window
-from app.services.schools import NewSchool
+from app.services.common.errors import NotFound
+from app.services.requests import emails, visit_requests
+from app.services.requests.schools import NewSchool
+from app.services.requests.windows import Window
 from app.web.api import schemas
 from app.web.api.views import bp, current_token, etag
 from app.web.public.requests import FORM_RATE_LIMIT
@@ -153,7 +153,7 @@ def _created_json(submission: visit_requests.Submission) -> dict:
         **_request_json(submission.request),
         "followup_token": token,
         "followup_url": external_url("public.request_followup", token=token) if token else None,
-        "feed_url": request_notifications.school_feed_url(visit_requests.school_feed_token(token))
+        "feed_url": emails.school_feed_url(visit_requests.school_feed_token(token))
         if token
         else None,
         "warnings": [

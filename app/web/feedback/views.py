@@ -9,8 +9,8 @@ from wtforms.validators import NumberRange, Optional
 
 from app.extensions import db
 from app.models import FeedbackRespondent
-from app.services import feedback
-from app.services.errors import Invalid
+from app.services.common.errors import Invalid
+from app.services.events import feedback
 
 bp = Blueprint("feedback", __name__)
 

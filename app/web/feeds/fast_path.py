@@ -11,7 +11,7 @@ already right) answers them itself, from the WSGI environ:
 - it matches the path with the app's own URL map (bound once: feed rules do not depend on the
   host; an app that checks hosts, TRUSTED_HOSTS or host matching, gets every request) and
   serves only the endpoints that `views.feed_route` declared, with the same `views.answer` as
-  the Flask views (the services do the rest: the token lookup is a hot read, app/hot_reads.py,
+  the Flask views (the services do the rest: the token lookup is a hot read, app/feeds/hot_reads.py,
   on a pooled connection given back at once; a cache miss renders through the session);
 - it pushes only an app context (a session, if a render opened one, is removed when it pops:
   its connection goes back to the pool) with SQLite's read intent (a deferred BEGIN: polls

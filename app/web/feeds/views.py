@@ -19,8 +19,8 @@ from flask.globals import request_ctx
 from werkzeug.http import http_date, parse_date, parse_etags
 
 from app.extensions import limiter
-from app.services import feeds
-from app.services.feed_cache import RenderedFeed
+from app.feeds import rendering
+from app.feeds.cache import RenderedFeed
 
 bp = Blueprint("feeds", __name__)
 # Tokens carry 256 bits (nothing to guess) and polls are answered from the cache: the limiter's
@@ -123,24 +123,24 @@ def _not_modified(feed: RenderedFeed, if_none_match: str | None, if_modified_sin
 
 @feed_route("/feeds/role-models/<token>.ics", PRIVATE_CACHE)
 def role_model_feed(token: str) -> RenderedFeed | None:
-    return feeds.role_model_feed(token)
+    return rendering.role_model_feed(token)
 
 
 @feed_route("/feeds/schools/<token>.ics", PRIVATE_CACHE)
 def school_feed(token: str) -> RenderedFeed | None:
-    return feeds.school_feed(token)
+    return rendering.school_feed(token)
 
 
 @feed_route("/feeds/organizers/<token>.ics", PRIVATE_CACHE)
 def organizer_feed(token: str) -> RenderedFeed | None:
-    return feeds.organizer_feed(token)
+    return rendering.organizer_feed(token)
 
 
 @feed_route("/feeds/public.ics", PUBLIC_CACHE)
 def public_feed() -> RenderedFeed | None:
-    return feeds.public_feed()
+    return rendering.public_feed()
 
 
 @feed_route("/feeds/public/<academie>.ics", PUBLIC_CACHE)
 def public_academie_feed(academie: str) -> RenderedFeed | None:
-    return feeds.public_feed(academie)
+    return rendering.public_feed(academie)

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 from app.web.organizer.forms import ActionForm, apply_errors
 from app.web.organizer.views import bp, run
 

@@ -11,8 +11,16 @@ from flask_login import current_user
 
 from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
-from app.services import calendar_view, event_desk, events, pairing
-from app.web.organizer.forms import ActionForm, EventForm, CancelForm, RescheduleForm, SchoolForm, apply_errors
+from app.services.events import calendar_view, desk, lifecycle
+from app.services.pairing import board
+from app.web.organizer.forms import (
+    ActionForm,
+    CancelForm,
+    EventForm,
+    RescheduleForm,
+    SchoolForm,
+    apply_errors,
+)
 from app.web.organizer.views import bp, run
 
 
@@ -58,7 +66,7 @@ def event_new():
         form.departement.data = request.args.get("departement", "")
     if form.validate_on_submit():
         status = EventStatus.SCHEDULED if request.form.get("programmer") else EventStatus.DRAFT
-        event, error = run(events.create_event, current_user, form.to_data(), status=status)
+        event, error = run(lifecycle.create_event, current_user, form.to_data(), status=status)
         if error is None:
             flash(_("Événement créé."), "success")
             return redirect(url_for(".event_detail", event_id=event.id))
@@ -70,16 +78,16 @@ def event_new():
 
 @bp.route("/evenements/<int:event_id>/modifier", methods=["GET", "POST"])
 def event_edit(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     form = EventForm()
     if request.method == "GET":
         form.fill_from(event)
     elif form.validate_on_submit():
-        _event, error = run(events.update_event, current_user, event, form.to_data())
+        _event, error = run(lifecycle.update_event, current_user, event, form.to_data())
         if error is None:
             flash(_("Événement enregistré ; les personnes concernées sont prévenues si l'horaire ou le lieu a changé."), "success")
             return redirect(url_for(".event_detail", event_id=event_id))
-        event = event_desk.get_event(current_user, event_id)
+        event = desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
             flash(str(error.message), "error")
     status = 422 if request.method == "POST" else 200
@@ -94,43 +102,43 @@ def _detail(event, *, reschedule_form=None, cancel_form=None, school_form=None, 
         reschedule_form.day.data, reschedule_form.start_time.data, reschedule_form.end_time.data = (
             start.date(), start.time(), end.time())
     query = request.args.get("q", "")
-    found = pairing.search_role_models(current_user, event, query) if query else []
+    found = board.search_role_models(current_user, event, query) if query else []
     return render_template(
-        "organizer/events/detail.html", event=event, board=pairing.board(event),
+        "organizer/events/detail.html", event=event, board=board.board(event),
         reschedule_form=reschedule_form, cancel_form=cancel_form or CancelForm(prefix="cancel"),
         school_form=school_form or SchoolForm(prefix="school"), action_form=ActionForm(),
-        trail=event_desk.trail(event), emails=event_desk.emails(event), query=query, found=found,
+        trail=desk.trail(event), emails=desk.emails(event), query=query, found=found,
         statuses=AssignmentStatus,
-        clash_ids=event_desk.busy_clashes(event),
+        clash_ids=desk.busy_clashes(event),
     ), status
 
 
 @bp.get("/evenements/<int:event_id>")
 def event_detail(event_id: int):
-    return _detail(event_desk.get_event(current_user, event_id))
+    return _detail(desk.get_event(current_user, event_id))
 
 
 @bp.post("/evenements/<int:event_id>/programmer")
 def event_publish(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(events.publish_event, current_user, event)
+        _result, error = run(lifecycle.publish_event, current_user, event)
         flash(str(error.message) if error else _("L'événement est programmé."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id))
 
 
 @bp.post("/evenements/<int:event_id>/deplacer")
 def event_reschedule(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     form = RescheduleForm(prefix="move")
     if not form.validate_on_submit():
         return _detail(event, reschedule_form=form, status=422)
     zone = ZoneInfo(event.timezone)
     start = datetime.combine(form.day.data, form.start_time.data, zone).astimezone(UTC)
     end = datetime.combine(form.day.data, form.end_time.data, zone).astimezone(UTC)
-    _result, error = run(events.reschedule_event, current_user, event, start_at=start, end_at=end)
+    _result, error = run(lifecycle.reschedule_event, current_user, event, start_at=start, end_at=end)
     if error:
-        event = event_desk.get_event(current_user, event_id)
+        event = desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
             flash(str(error.message), "error")
         return _detail(event, reschedule_form=form, status=error.status)
@@ -140,13 +148,13 @@ def event_reschedule(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/annuler")
 def event_cancel(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     form = CancelForm(prefix="cancel")
     if not form.validate_on_submit():
         return _detail(event, cancel_form=form, status=422)
-    _result, error = run(events.cancel_event, current_user, event, reason=form.reason.data)
+    _result, error = run(lifecycle.cancel_event, current_user, event, reason=form.reason.data)
     if error:
-        event = event_desk.get_event(current_user, event_id)
+        event = desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
             flash(str(error.message), "error")
         return _detail(event, cancel_form=form, status=error.status)
@@ -156,14 +164,14 @@ def event_cancel(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/etablissements")
 def event_add_school(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     form = SchoolForm(prefix="school")
     if not form.validate_on_submit():
         return _detail(event, school_form=form, status=422)
-    _result, error = run(event_desk.add_school, current_user, event, uai=form.uai.data, class_level=form.class_level.data or "",
+    _result, error = run(desk.add_school, current_user, event, uai=form.uai.data, class_level=form.class_level.data or "",
                    headcount=form.headcount.data, girls_count=form.girls_count.data)
     if error:
-        event = event_desk.get_event(current_user, event_id)
+        event = desk.get_event(current_user, event_id)
         if not apply_errors(form, error):
             flash(str(error.message), "error")
         return _detail(event, school_form=form, status=error.status)
@@ -173,8 +181,8 @@ def event_add_school(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/etablissements/<int:school_id>/retirer")
 def event_remove_school(event_id: int, school_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(event_desk.remove_school, current_user, event, school_id)
+        _result, error = run(desk.remove_school, current_user, event, school_id)
         flash(str(error.message) if error else _("Établissement retiré."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id) + "#etablissements")

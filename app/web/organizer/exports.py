@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request
-
 from flask_login import current_user
 
-from app.services import exports
+from app.services.statistics import exports
 from app.web.organizer.forms import PeriodForm
 from app.web.organizer.views import bp
 

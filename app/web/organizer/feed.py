@@ -6,12 +6,11 @@ making a new one revokes the old address at once."""
 from __future__ import annotations
 
 from flask import render_template
-
 from flask_login import current_user
 
+from app.feeds import tokens
 from app.links import external_url, webcal_url
 from app.models import FeedKind
-from app.services import feed_tokens
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp, run
 
@@ -19,7 +18,7 @@ from app.web.organizer.views import bp, run
 @bp.get("/agenda")
 def feed_settings():
     return render_template("organizer/feed.html", action_form=ActionForm(), url=None,
-                           current=feed_tokens.current(FeedKind.ORGANIZER, user=current_user))
+                           current=tokens.current(FeedKind.ORGANIZER, user=current_user))
 
 
 @bp.post("/agenda")
@@ -27,8 +26,8 @@ def feed_regenerate():
     form = ActionForm()
     if not form.validate_on_submit():
         return feed_settings()
-    token, _error = run(feed_tokens.issue, FeedKind.ORGANIZER, user=current_user)
+    token, _error = run(tokens.issue, FeedKind.ORGANIZER, user=current_user)
     url = external_url("feeds.organizer_feed", token=token)
     response = render_template("organizer/feed.html", action_form=ActionForm(), url=url, webcal=webcal_url(url),
-                               current=feed_tokens.current(FeedKind.ORGANIZER, user=current_user))
+                               current=tokens.current(FeedKind.ORGANIZER, user=current_user))
     return response, 200, {"Cache-Control": "no-store"}

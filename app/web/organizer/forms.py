@@ -24,8 +24,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app import labels
 from app.models import EventType
 from app.reference.academies import ACADEMIES
-from app.services.errors import DomainError
-from app.services.events import EventData
+from app.services.common.errors import DomainError
+from app.services.events.lifecycle import EventData
 
 TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
 

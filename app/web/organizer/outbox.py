@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.services import outbox_desk
+from app.services.mail import outbox_desk
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp, run
 

@@ -11,7 +11,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app import labels
-from app.services import assignments, event_desk, pairing, proposals
+from app.services.events import desk
+from app.services.pairing import assignments, board, proposals
 from app.web.organizer.forms import ActionForm, PeriodForm, ReasonForm
 from app.web.organizer.views import bp, run
 
@@ -20,7 +21,7 @@ def _ids() -> list[int]:
     return [int(v) for v in request.form.getlist("assignment") if v.isdigit()][:500]
 
 
-def _report(result: pairing.BatchResult, done_message) -> None:
+def _report(result: board.BatchResult, done_message) -> None:
     if result.done:
         flash(done_message(len(result.done)), "success")
     for assignment, message in result.refused:
@@ -43,9 +44,9 @@ def _back(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/intervenants/inviter")
 def pairing_invite(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        result, error = run(pairing.invite_many, current_user, _ids(), event=event)
+        result, error = run(board.invite_many, current_user, _ids(), event=event)
         if error:
             flash(str(error.message), "error")
         else:
@@ -60,7 +61,7 @@ def _gaps(reasons) -> str:
 @bp.post("/evenements/<int:event_id>/intervenants/proposer")
 def pairing_propose(event_id: int):
     """Ask matching for the best candidates for the event's missing seats."""
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
         result, error = run(proposals.propose, event, actor=current_user)
         if error:
@@ -78,9 +79,9 @@ def pairing_propose(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/intervenants/confirmer")
 def pairing_confirm_all(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        result, error = run(pairing.confirm_accepted, current_user, event)
+        result, error = run(board.confirm_accepted, current_user, event)
         if error:
             flash(str(error.message), "error")
         else:
@@ -90,10 +91,10 @@ def pairing_confirm_all(event_id: int):
 
 @bp.post("/evenements/<int:event_id>/intervenants/ajouter")
 def pairing_add(event_id: int):
-    event = event_desk.get_event(current_user, event_id)
+    event = desk.get_event(current_user, event_id)
     role_model_id = request.form.get("role_model", "")
     if ActionForm().validate_on_submit() and role_model_id.isdigit():
-        _result, error = run(pairing.add_by_hand, current_user, event, int(role_model_id))
+        _result, error = run(board.add_by_hand, current_user, event, int(role_model_id))
         flash(str(error.message) if error else _("Personne ajoutée aux propositions : invitez-la quand vous voulez."),
               "error" if error else "success")
     return _back(event_id)
@@ -101,7 +102,7 @@ def pairing_add(event_id: int):
 
 @bp.post("/participations/<int:assignment_id>/confirmer")
 def assignment_confirm(assignment_id: int):
-    assignment = pairing.get_assignment(current_user, assignment_id)
+    assignment = board.get_assignment(current_user, assignment_id)
     if ActionForm().validate_on_submit():
         _result, error = run(assignments.confirm, current_user, assignment)
         flash(str(error.message) if error else _("Participation confirmée."), "error" if error else "success")
@@ -110,7 +111,7 @@ def assignment_confirm(assignment_id: int):
 
 @bp.post("/participations/<int:assignment_id>/retirer")
 def assignment_cancel(assignment_id: int):
-    assignment = pairing.get_assignment(current_user, assignment_id)
+    assignment = board.get_assignment(current_user, assignment_id)
     event_id = assignment.event_id
     form = ReasonForm(prefix=f"remove{assignment_id}")
     if form.validate_on_submit():
@@ -123,12 +124,12 @@ def assignment_cancel(assignment_id: int):
 
 @bp.post("/participations/<int:assignment_id>/remplacer")
 def assignment_replace(assignment_id: int):
-    assignment = pairing.get_assignment(current_user, assignment_id)
+    assignment = board.get_assignment(current_user, assignment_id)
     event_id = assignment.event_id
     replacement_id = request.form.get("replacement", "")
     if ActionForm().validate_on_submit() and replacement_id.isdigit():
-        replacement = pairing.get_assignment(current_user, int(replacement_id))
-        _result, error = run(pairing.replace, current_user, assignment, replacement)
+        replacement = board.get_assignment(current_user, int(replacement_id))
+        _result, error = run(board.replace, current_user, assignment, replacement)
         flash(str(error.message) if error else _("Remplacement fait : la nouvelle personne est invitée."),
               "error" if error else "success")
     else:
@@ -148,7 +149,7 @@ def _period() -> PeriodForm:
 def plan_period():
     form = _period()
     valid = not request.args or form.validate()
-    proposals = pairing.proposals_in_period(current_user, form.start.data, form.end.data) if valid else []
+    proposals = board.proposals_in_period(current_user, form.start.data, form.end.data) if valid else []
     by_event: dict = {}
     for a in proposals:
         by_event.setdefault(a.event, []).append(a)
@@ -179,7 +180,7 @@ def plan_run():
 @bp.post("/planification/inviter")
 def plan_invite():
     if ActionForm().validate_on_submit():
-        result, error = run(pairing.invite_many, current_user, _ids())
+        result, error = run(board.invite_many, current_user, _ids())
         if error:
             flash(str(error.message), "error")
         else:

@@ -12,8 +12,10 @@ from flask_login import current_user
 from app import labels
 from app.models import EventType, RequestStatus
 from app.reference.academies import ACADEMIES
-from app.services import audit, events, slots, triage
-from app.web.organizer.forms import ActionForm, EventForm, DeclineForm, apply_errors, type_choices
+from app.services.common import audit
+from app.services.events import lifecycle
+from app.services.requests import slots, triage
+from app.web.organizer.forms import ActionForm, DeclineForm, EventForm, apply_errors, type_choices
 from app.web.organizer.views import bp, run
 
 # A school request becomes one of these; a conference is the organizers' own initiative.
@@ -102,7 +104,7 @@ def request_schedule(request_id: int):
     form = _slot_form(visit_request, formdata=request.form)
     if not form.validate():
         return _detail(visit_request, form=form, status=422)
-    event, error = run(events.schedule_request, current_user, visit_request, form.to_data())
+    event, error = run(lifecycle.schedule_request, current_user, visit_request, form.to_data())
     if error:
         visit_request = triage.get_request(current_user, request_id)
         if not apply_errors(form, error):

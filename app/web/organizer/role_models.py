@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.models import JobFamily, RoleModelStatus
 from app.reference.academies import ACADEMIES
-from app.services import audit, role_models
-from app.services import role_model_directory as directory
+from app.services.common import audit
+from app.services.role_models import directory, profiles
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp, run
 
@@ -36,9 +36,9 @@ def role_model_detail(role_model_id: int):
 
 
 _ACTIONS = {
-    "valider": (role_models.approve, _l("Candidature validée : la personne a reçu un lien pour se connecter.")),
-    "pause": (role_models.pause, _l("Mise en pause : la personne ne sera plus proposée.")),
-    "reprendre": (role_models.resume, _l("La personne peut de nouveau être proposée.")),
+    "valider": (profiles.approve, _l("Candidature validée : la personne a reçu un lien pour se connecter.")),
+    "pause": (profiles.pause, _l("Mise en pause : la personne ne sera plus proposée.")),
+    "reprendre": (profiles.resume, _l("La personne peut de nouveau être proposée.")),
 }
 
 

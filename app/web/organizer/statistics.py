@@ -14,12 +14,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
-from app.services import statistics
-from app.services.errors import Invalid
+from app.services.common.errors import Invalid
+from app.services.statistics import impact
 from app.web import statistics_view
 from app.web.organizer.views import bp
 
-PARIS = statistics.PARIS
+PARIS = impact.PARIS
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -40,21 +40,21 @@ def _today() -> date:
     return datetime.now(PARIS).date()
 
 
-def _presets(today: date) -> list[tuple[str, statistics.Period]]:
-    this_year = statistics.Period.school_year(today)
-    last_year = statistics.Period.school_year(this_year.start - timedelta(days=1))
+def _presets(today: date) -> list[tuple[str, impact.Period]]:
+    this_year = impact.Period.school_year(today)
+    last_year = impact.Period.school_year(this_year.start - timedelta(days=1))
     return [
         (_("Année scolaire en cours"), this_year),
         (_("Année scolaire précédente"), last_year),
-        (_("Année civile %(year)s", year=today.year), statistics.Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))),
+        (_("Année civile %(year)s", year=today.year), impact.Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))),
     ]
 
 
-def _period_from_request() -> tuple[PeriodForm, statistics.Period | None]:
+def _period_from_request() -> tuple[PeriodForm, impact.Period | None]:
     """The period asked for (the current school year when nothing is asked), or None with the
     form's fields carrying the errors."""
     if not request.args.get("start") and not request.args.get("end"):
-        period = statistics.Period.school_year(_today())
+        period = impact.Period.school_year(_today())
         return PeriodForm(data={"start": period.start, "end": period.last_day}), period
     form = PeriodForm(formdata=request.args)
     if not form.validate():
@@ -63,19 +63,19 @@ def _period_from_request() -> tuple[PeriodForm, statistics.Period | None]:
                 f.errors[:] = [_("Date invalide : choisissez-la dans le calendrier ou écrivez-la jj/mm/aaaa.")]
         return form, None
     try:
-        return form, statistics.Period(form.start.data, form.end.data + timedelta(days=1))
+        return form, impact.Period(form.start.data, form.end.data + timedelta(days=1))
     except Invalid as error:
         for name, message in error.fields.items():
             getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
         return form, None
 
 
-def _figures() -> tuple[PeriodForm, statistics.Figures | None]:
+def _figures() -> tuple[PeriodForm, impact.Figures | None]:
     form, period = _period_from_request()
-    return form, (statistics.compute(current_user, period) if period else None)
+    return form, (impact.compute(current_user, period) if period else None)
 
 
-def _page(template: str, form: PeriodForm, figures: statistics.Figures | None):
+def _page(template: str, form: PeriodForm, figures: impact.Figures | None):
     return render_template(
         template, form=form, figures=figures, view=statistics_view.present(figures) if figures else None,
         presets=_presets(_today()), fmt=statistics_view.number, share=statistics_view.share,
@@ -106,6 +106,6 @@ def statistics_csv():
     )
 
 
-def period_label(period: statistics.Period) -> str:
+def period_label(period: impact.Period) -> str:
     return _("du %(start)s au %(end)s", start=format_date(period.start, "d MMMM y"),
              end=format_date(period.last_day, "d MMMM y"))

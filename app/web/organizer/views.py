@@ -9,7 +9,7 @@ from typing import TypeVar
 from flask import Blueprint, render_template
 
 from app.extensions import db
-from app.services.errors import DomainError, NotAllowed, NotFound
+from app.services.common.errors import DomainError, NotAllowed, NotFound
 from app.web.organizer.access import require_organizer
 
 bp = Blueprint("organizer", __name__)

@@ -11,8 +11,9 @@ from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db, limiter
 from app.models import UserRole
-from app.services import magic_links, role_model_data, role_models
-from app.services.errors import DomainError
+from app.services.accounts import magic_links
+from app.services.common.errors import DomainError
+from app.services.role_models import personal_data, profiles
 from app.web.portal.forms import ApplicationForm, ConfirmForm, DeleteAccountForm, SignInForm
 from app.web.portal.views import bp, role_model_required, show_errors
 from app.web.redirects import safe_next_url
@@ -24,7 +25,7 @@ def apply():
     form = ApplicationForm()
     if form.validate_on_submit():
         try:
-            role_models.apply(form.email.data, form.to_data(), locale=str(get_locale()))
+            profiles.apply(form.email.data, form.to_data(), locale=str(get_locale()))
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -41,7 +42,7 @@ def sign_in():
         return redirect(url_for("portal.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        role_models.send_sign_in_link(form.email.data)
+        profiles.send_sign_in_link(form.email.data)
         db.session.commit()
         # The same answer whether or not the address has an account.
         return render_template("portal/link_sent.html", email=form.email.data)
@@ -75,7 +76,7 @@ def my_data():
 @bp.get("/mes-donnees.json")
 @role_model_required
 def export():
-    data = role_model_data.export(current_user, g.role_model)
+    data = personal_data.export(current_user, g.role_model)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": 'attachment; filename="mes-donnees-rencontres.json"',
@@ -89,7 +90,7 @@ def delete_account():
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("portal/my_data.html", rm=g.role_model, form=form), 422
-    role_model_data.delete_account(current_user, g.role_model)
+    personal_data.delete_account(current_user, g.role_model)
     logout_user()
     db.session.commit()
     return render_template("portal/deleted.html")

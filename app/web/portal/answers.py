@@ -7,9 +7,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from app.extensions import db, limiter
-from app.services import invitations
-from app.services.errors import Conflict
-from app.services.magic_links import LinkRefused
+from app.services.accounts.magic_links import LinkRefused
+from app.services.common.errors import Conflict
+from app.services.pairing import invitations
 from app.web.portal.forms import AnswerForm
 from app.web.portal.views import bp
 

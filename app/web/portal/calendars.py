@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.feeds import personal_urls
 from app.links import webcal_url
 from app.models import ExternalCalendar
 from app.models.types import utcnow
-from app.services import calendar_sync, personal_feed
-from app.services.errors import DomainError
+from app.services.common.errors import DomainError
+from app.services.role_models import calendar_sync
 from app.web.portal.forms import CalendarForm, ConfirmForm
 from app.web.portal.views import bp, role_model_required, show_errors
 
@@ -83,7 +84,7 @@ def disconnect_calendar(calendar_id: int):
 @bp.get("/mon-agenda")
 @role_model_required
 def feed():
-    url = personal_feed.current_url(current_user)
+    url = personal_urls.current_url(current_user)
     return render_template("portal/feed.html", rm=g.role_model, url=url, webcal=webcal_url(url) if url else None,
                            form=ConfirmForm(), regenerated=False)
 
@@ -93,8 +94,8 @@ def feed():
 def regenerate_feed():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("portal.feed"))
-    had_one = personal_feed.current_url(current_user) is not None
-    url = personal_feed.regenerate(current_user, current_user)
+    had_one = personal_urls.current_url(current_user) is not None
+    url = personal_urls.regenerate(current_user, current_user)
     db.session.commit()
     # Rendered (not redirected) so the new address is right here, with what changed.
     return render_template("portal/feed.html", rm=g.role_model, url=url, webcal=webcal_url(url),

@@ -26,7 +26,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import labels
-from app.services.role_models import LANGUAGES, ProfileData
+from app.services.role_models.profiles import LANGUAGES, ProfileData
 
 
 def _strip(value):

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models import RoleModel
-from app.services import role_models
-from app.services.errors import DomainError
-from app.services.role_models import InviteData
+from app.services.common.errors import DomainError
+from app.services.role_models import profiles
+from app.services.role_models.profiles import InviteData
 from app.web.portal.forms import ConfirmForm, InviteForm, split_codes
 from app.web.portal.views import bp, show_errors
 
@@ -25,7 +25,7 @@ def _organizer() -> None:
 @login_required
 def applications():
     _organizer()
-    return render_template("portal/applications.html", pending=role_models.pending_applications(current_user),
+    return render_template("portal/applications.html", pending=profiles.pending_applications(current_user),
                            form=ConfirmForm())
 
 
@@ -38,7 +38,7 @@ def approve(role_model_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
-            role_models.approve(current_user, rm)
+            profiles.approve(current_user, rm)
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -58,7 +58,7 @@ def invite():
                           job_title=form.job_title.data, job_family=form.job_family.data, company=form.company.data,
                           departements=split_codes(form.departements.data))
         try:
-            rm = role_models.invite(current_user, data)
+            rm = profiles.invite(current_user, data)
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)

@@ -10,11 +10,13 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+
 from app.extensions import db
 from app.models import AssignmentStatus, UserRole
 from app.models.types import utcnow
-from app.services import invitations, role_models, week_view
-from app.services.errors import DomainError
+from app.services.common.errors import DomainError
+from app.services.pairing import invitations
+from app.services.role_models import profiles, week_view
 from app.web.portal.forms import ConfirmForm, ExceptionForm, ProfileForm, WindowsForm
 
 bp = Blueprint("portal", __name__)
@@ -34,7 +36,7 @@ def role_model_required(view):
             return redirect(url_for("portal.sign_in", next=request.full_path))
         if current_user.role != UserRole.ROLE_MODEL:
             abort(403)
-        g.role_model = role_models.role_model_of(current_user)
+        g.role_model = profiles.role_model_of(current_user)
         if g.role_model is None:
             abort(403)
         return view(*args, **kwargs)
@@ -58,7 +60,7 @@ def show_errors(form, error: DomainError) -> None:
 @role_model_required
 def dashboard():
     rm = g.role_model
-    rows = role_models.engagements_ahead(rm)
+    rows = profiles.engagements_ahead(rm)
     return render_template(
         "portal/dashboard.html", rm=rm, form=ConfirmForm(),
         invited=[a for a in rows if a.status == AssignmentStatus.INVITED],
@@ -75,7 +77,7 @@ def profile():
         form.fill_from(rm)
     elif form.validate_on_submit():
         try:
-            role_models.update_profile(current_user, rm, form.to_data())
+            profiles.update_profile(current_user, rm, form.to_data())
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -106,7 +108,7 @@ def availability():
     form = _windows_form(rm)
     if request.method == "POST" and form.validate_on_submit():
         try:
-            role_models.set_windows(current_user, rm, form.to_windows())
+            profiles.set_windows(current_user, rm, form.to_windows())
         except DomainError as error:
             db.session.rollback()
             _window_errors(form, error)
@@ -137,7 +139,7 @@ def add_exception():
     form = ExceptionForm()
     if form.validate_on_submit():
         try:
-            role_models.add_exception(current_user, rm, form.start_date.data, form.end_date.data, form.reason.data)
+            profiles.add_exception(current_user, rm, form.start_date.data, form.end_date.data, form.reason.data)
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -153,7 +155,7 @@ def add_exception():
 @role_model_required
 def remove_exception(exception_id: int):
     if ConfirmForm().validate_on_submit():
-        role_models.remove_exception(current_user, g.role_model, exception_id)
+        profiles.remove_exception(current_user, g.role_model, exception_id)
         db.session.commit()
         flash(_("Indisponibilité supprimée."), "success")
     return redirect(url_for("portal.availability"))
@@ -162,13 +164,13 @@ def remove_exception(exception_id: int):
 @bp.post("/pause")
 @role_model_required
 def pause():
-    return _status_change(role_models.pause, _("Votre profil est en pause : aucune nouvelle invitation."))
+    return _status_change(profiles.pause, _("Votre profil est en pause : aucune nouvelle invitation."))
 
 
 @bp.post("/reprise")
 @role_model_required
 def resume():
-    return _status_change(role_models.resume, _("Bon retour ! Vous pouvez de nouveau être invité·e."))
+    return _status_change(profiles.resume, _("Bon retour ! Vous pouvez de nouveau être invité·e."))
 
 
 def _status_change(action, message: str):

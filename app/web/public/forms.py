@@ -32,7 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import labels
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
 from app.reference.uai import normalize_uai
-from app.services import request_windows
+from app.services.requests import windows as request_windows
 
 SECTORS = tuple(labels.SECTORS)
 THEMES = tuple(labels.THEMES)

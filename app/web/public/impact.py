@@ -7,7 +7,8 @@ from datetime import datetime
 
 from flask import render_template
 
-from app.services import events, statistics
+from app.services.events import lifecycle
+from app.services.statistics import impact as statistics
 from app.web.public.views import bp
 from app.web.statistics_view import number
 
@@ -16,6 +17,6 @@ from app.web.statistics_view import number
 def impact():
     period = statistics.Period.school_year(datetime.now(statistics.PARIS).date())
     html = render_template("public/impact.html", headline=statistics.headline(period),
-                           events=events.upcoming_public_events(limit=6), fmt=number)
+                           events=lifecycle.upcoming_public_events(limit=6), fmt=number)
     # The same for everyone and slow to change: let browsers and proxies keep it a while.
     return html, 200, {"Cache-Control": "public, max-age=600"}

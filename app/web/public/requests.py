@@ -17,9 +17,10 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db, limiter
 from app.links import webcal_url
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
-from app.services import audit, request_notifications, schools, visit_requests
-from app.services.errors import DomainError, Invalid
-from app.services.request_windows import MAX_WINDOWS, Window
+from app.services.common import audit
+from app.services.common.errors import DomainError, Invalid
+from app.services.requests import emails, schools, visit_requests
+from app.services.requests.windows import MAX_WINDOWS, Window
 from app.web.public.forms import CancelForm, RequestForm, WithdrawForm, attach_errors, error_summary
 from app.web.public.views import bp
 
@@ -113,7 +114,7 @@ def request_sent():
     followup_url = feed_url = None
     if sent and sent.get("token"):
         followup_url = url_for("public.request_followup", token=sent["token"], _external=True)
-        feed_url = request_notifications.school_feed_url(visit_requests.school_feed_token(sent["token"]))
+        feed_url = emails.school_feed_url(visit_requests.school_feed_token(sent["token"]))
     response = current_app.make_response(render_template(
         "public/request_sent.html", sent=sent, followup_url=followup_url, feed_url=feed_url))
     return _no_referrer(response)
@@ -194,7 +195,7 @@ def request_cancel(token: str):
 def _followup_page(visit, token, withdraw_form, cancel_form, *, status: int = 200):
     event = visit_requests.current_event(visit)
     feed_token = visit_requests.live_feed_token(visit, token)
-    feed_url = request_notifications.school_feed_url(feed_token) if feed_token else None
+    feed_url = emails.school_feed_url(feed_token) if feed_token else None
     response = current_app.make_response((render_template(
         "public/request_followup.html",
         visit=visit, token=token, event=event,

@@ -1,0 +1,1 @@
+"""Realistic French demo data for `flask seed-demo`, so `make run` shows a living service."""

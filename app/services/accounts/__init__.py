@@ -1,0 +1,1 @@
+"""People who sign in: users and passwords, sign-in links by email, personal API tokens."""

@@ -1,0 +1,1 @@
+"""What every domain uses: domain errors, access checks, organizer scope, the audit writer."""

@@ -1,0 +1,2 @@
+"""Email through the transactional outbox: writing (`outbox`), sending (`delivery`) and the
+organizers' outbox page (`outbox_desk`)."""

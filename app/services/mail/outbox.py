@@ -1,0 +1,56 @@
+"""The outbox's writing side: emails are rendered and stored in the caller's transaction.
+
+Nothing here talks to SMTP; the send job (app/services/mail/delivery.py) does, later, so an
+email exists if and only if the change that caused it was committed.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Event, OutboxEmail
+
+
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    to_name: str = "",
+    locale: str = "fr",
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+    dedupe_key: str | None = None,
+    event: Event | None = None,
+) -> OutboxEmail | None:
+    """Render `email/<template>.{subject.txt,txt,html}` in `locale` and queue it.
+
+    With a `dedupe_key` already in the outbox, nothing is queued and None is returned, so a
+    retried job or a double click cannot send the same email twice.
+    """
+    if dedupe_key is not None:
+        existing = db.session.scalar(select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key))
+        if existing is not None:
+            return None
+    context = dict(context or {}, to_name=to_name)
+    with force_locale(locale):
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    email = OutboxEmail(
+        to_address=to,
+        to_name=to_name,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics.decode("utf-8") if ics else None,
+        ics_method=ics_method,
+        dedupe_key=dedupe_key,
+        event_id=event.id if event is not None else None,
+    )
+    db.session.add(email)
+    db.session.flush()
+    return email

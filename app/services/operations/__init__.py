@@ -1,0 +1,1 @@
+"""Running the service: health, the scheduler's lease (one scheduler at a time), retention."""

@@ -1,0 +1,133 @@
+"""The organizers' directory of role models: list and filter those working in their scope,
+open a profile with its engagement history and calendar sync status. Approving, pausing and
+resuming are app/services/role_models/profiles.py's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    ENGAGED_STATUSES,
+    Assignment,
+    Event,
+    ExternalCalendar,
+    JobFamily,
+    RoleModel,
+    RoleModelDepartement,
+    RoleModelStatus,
+    User,
+)
+from app.models.types import utcnow
+from app.services.common import scope
+from app.services.common.errors import NotFound
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass
+class RoleModelFilters:
+    text: str = ""
+    status: str = ""
+    sector: str = ""
+    job_family: str = ""
+    departement: str = ""
+    available_this_month: bool = False
+
+
+@dataclass
+class RoleModelRow:
+    role_model: RoleModel
+    engaged_this_month: int
+
+    @property
+    def has_room_this_month(self) -> bool:
+        return self.engaged_this_month < self.role_model.monthly_cap
+
+
+@dataclass
+class Profile:
+    role_model: RoleModel
+    history: list[Assignment] = field(default_factory=list)
+    calendars: list[ExternalCalendar] = field(default_factory=list)
+    engaged_this_month: int = 0
+
+
+def _month_bounds(now: datetime) -> tuple[datetime, datetime]:
+    local = now.astimezone(PARIS).date().replace(day=1)
+    following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
+    return (datetime.combine(local, time(0), PARIS), datetime.combine(following, time(0), PARIS))
+
+
+def _in_scope(user: User):
+    return scope.restrict_departements(select(RoleModelDepartement.role_model_id), user, RoleModelDepartement.departement)
+
+
+def _engaged_count(now: datetime):
+    start, end = _month_bounds(now)
+    return (
+        select(func.count()).select_from(Assignment).join(Assignment.event)
+        .where(Assignment.role_model_id == RoleModel.id, Assignment.status.in_(ENGAGED_STATUSES),
+               Event.start_at >= start, Event.start_at < end)
+        .correlate(RoleModel).scalar_subquery()
+    )
+
+
+def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now: datetime | None = None,
+                     limit: int = 200) -> list[RoleModelRow]:
+    """Two queries whatever the data size (people, then their départements)."""
+    f = filters or RoleModelFilters()
+    engaged = _engaged_count(now or utcnow())
+    query = (
+        select(RoleModel, engaged)
+        .where(RoleModel.id.in_(_in_scope(user)), RoleModel.anonymised_at.is_(None))
+        .options(selectinload(RoleModel.departements))
+        .order_by(RoleModel.last_name, RoleModel.first_name, RoleModel.id)
+        .limit(limit)
+    )
+    if f.status in RoleModelStatus.__members__.values():
+        query = query.where(RoleModel.status == RoleModelStatus(f.status))
+    if f.job_family in JobFamily.__members__.values():
+        query = query.where(RoleModel.job_family == JobFamily(f.job_family))
+    if f.departement:
+        query = query.where(RoleModel.id.in_(
+            select(RoleModelDepartement.role_model_id).where(RoleModelDepartement.departement == f.departement)))
+    for word in [w for w in f.text.split() if w][:4]:
+        like = f"%{word}%"
+        query = query.where(or_(RoleModel.first_name.ilike(like), RoleModel.last_name.ilike(like),
+                                RoleModel.company.ilike(like), RoleModel.job_title.ilike(like)))
+    if f.available_this_month:
+        query = query.where(RoleModel.status == RoleModelStatus.ACTIVE, engaged < RoleModel.monthly_cap)
+    rows = [RoleModelRow(rm, n) for rm, n in db.session.execute(query)]
+    if f.sector:  # a JSON list: filtered here, portable across SQLite and PostgreSQL
+        rows = [r for r in rows if f.sector in (r.role_model.sectors or [])]
+    return rows
+
+
+def get_profile(user: User, role_model_id: int, *, now: datetime | None = None) -> Profile:
+    query = (
+        select(RoleModel)
+        .where(RoleModel.id == role_model_id, RoleModel.id.in_(_in_scope(user)))
+        .options(selectinload(RoleModel.departements), selectinload(RoleModel.windows),
+                 selectinload(RoleModel.exceptions), joinedload(RoleModel.user))
+    )
+    role_model = db.session.scalars(query).unique().one_or_none()
+    if role_model is None:
+        raise NotFound(_l("Cette personne n'existe pas."))
+    history = list(db.session.scalars(
+        select(Assignment).join(Assignment.event).options(joinedload(Assignment.event))
+        .where(Assignment.role_model_id == role_model.id).order_by(Event.start_at.desc()).limit(100)
+    ))
+    calendars = list(db.session.scalars(
+        select(ExternalCalendar).where(ExternalCalendar.role_model_id == role_model.id).order_by(ExternalCalendar.id)
+    ))
+    start, end = _month_bounds(now or utcnow())
+    engaged = sum(1 for a in history if a.status in ENGAGED_STATUSES and start <= a.event.start_at < end)
+    return Profile(role_model, history, calendars, engaged)
+

@@ -1,0 +1,1 @@
+"""Impact statistics (figures and their computation) and the CSV exports for spreadsheets."""
