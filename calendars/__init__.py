@@ -11,7 +11,9 @@ Modules, each named after what it holds:
 - :mod:`calendars.errors` — the errors and their codes
 - :mod:`calendars.publish` / :mod:`calendars.invitation` — writing feeds and iTIP messages
 - :mod:`calendars.busy` / :mod:`calendars.recurrence` — reading busy times, bounded
-- :mod:`calendars.fetch` / :mod:`calendars.addresses` — fetching user-given URLs safely
+- :mod:`calendars.fetch` — fetching user-given URLs: which ones, redirects, what counts
+- :mod:`calendars.transport` / :mod:`calendars.addresses` — the checked connections, deadline
+  and size cap under it
 - :mod:`calendars.french_holidays` — school holidays by zone and public holidays
 - :mod:`calendars.timezones` / :mod:`calendars.vtimezone` / :mod:`calendars.contentlines`
 

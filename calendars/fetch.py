@@ -1,19 +1,20 @@
-"""Fetching a calendar from a URL a user typed, safely.
+"""Fetching a calendar from a URL a user typed: what we agree to fetch, and what we keep.
 
 The URL is untrusted: it may point at our own network (SSRF), redirect there, resolve
 differently on a second lookup (DNS rebinding), answer slowly forever, or send gigabytes.
-So:
+This module holds the policy; the mechanics that enforce it per connection — checked
+addresses, the total deadline, the capped body, error translation — are in
+:mod:`calendars.transport`. So:
 
 - only ``http`` and ``https`` (``webcal`` is read as ``https``); no credentials in URLs;
-- the host is resolved once per connection, *every* resolved address is checked (see
-  :mod:`calendars.addresses`), and the socket connects to a checked address while the
-  Host header and TLS SNI keep the name — no second lookup, no rebinding window;
-- redirects are followed by hand, at most ``max_redirects`` hops, each one checked the
-  same way;
-- connect and read timeouts, plus a total deadline enforced by a timer that shuts the
-  sockets down, so a server that drips one byte at a time cannot hold us;
-- the body is read in small pieces and refused past ``max_bytes``;
-- proxies and ``.netrc`` from the environment are ignored.
+  IP literals and ``localhost`` names are refused before any session is opened;
+- redirects are followed by hand, at most ``max_redirects`` hops, each new URL checked
+  the same way and each connection's addresses checked again by the transport;
+- conditional GET with the ETag / Last-Modified of last time, and a 304 kept as
+  "not modified";
+- only a 200 or 203 whose body starts like an iCalendar stream is a calendar;
+- connect and read timeouts, a total deadline and a size cap (:data:`MAX_BYTES` unless
+  told otherwise).
 
 Every refusal raises its own :class:`~calendars.errors.FetchError` subclass.
 
@@ -31,44 +32,28 @@ calendars.errors.ForbiddenAddress: 169.254.169.254 is a link-local address (clou
 
 from __future__ import annotations
 
-import contextvars
 import ipaddress
-import socket
-import threading
-import time
-from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from calendars.addresses import check_address
 from calendars.errors import (
-    ConnectionFailed,
     CredentialsInURL,
-    FetchError,
-    FetchTimeout,
     HTTPError,
     InvalidURL,
     NotACalendar,
-    ResponseTooLarge,
     TooManyRedirects,
     UnsupportedScheme,
 )
+from calendars.transport import Deadline, checked_session, errors_translated, read_capped
 from calendars.values import FetchResult
 
 __all__ = ["fetch_calendar", "normalize_url", "USER_AGENT", "MAX_BYTES"]
 
 USER_AGENT = "Rencontres-IndustriElles/1.0 (calendar sync; +https://www.industrielles.fr)"
 MAX_BYTES = 10 * 1024 * 1024
-_CHUNK = 16 * 1024  # small reads: also bounds what one gzip piece can expand to
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_current_deadline: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
-    "calendars_fetch_deadline", default=None
-)
 
 
 def normalize_url(url: str) -> str:
@@ -117,136 +102,6 @@ def normalize_url(url: str) -> str:
     if port == 0:
         raise InvalidURL("the URL has port 0")
     return urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
-
-
-class _Deadline:
-    """Shuts down every socket of one fetch when the total time is up."""
-
-    def __init__(self, seconds: float) -> None:
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
-
-    def register(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _shut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-def _resolve(host: str, port: int) -> list[tuple[Any, ...]]:
-    """``socket.getaddrinfo`` for TCP; a separate function so tests can stand in a
-    resolver for names that are not in DNS."""
-    return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-
-
-def _open_checked_socket(
-    host: str,
-    port: int,
-    timeout: float | None,
-    source_address: tuple[str, int] | None,
-    socket_options: Any,
-    allow_loopback: bool,
-) -> socket.socket:
-    host = host.strip("[]")
-    infos = _resolve(host, port)
-    if not infos:
-        raise socket.gaierror(f"no address for {host}")
-    for info in infos:  # every address, so a round-robin name cannot smuggle one in
-        check_address(info[4][0], allow_loopback=allow_loopback)
-    deadline = _current_deadline.get()
-    last_error: OSError | None = None
-    for family, kind, proto, _name, address in infos:
-        sock = socket.socket(family, kind, proto)
-        try:
-            for option in socket_options or ():
-                sock.setsockopt(*option)
-            if timeout is not None:
-                sock.settimeout(timeout)
-            if source_address:
-                sock.bind(source_address)
-            if deadline is not None:
-                deadline.register(sock)
-            sock.connect(address)
-            check_address(sock.getpeername()[0], allow_loopback=allow_loopback)
-            return sock
-        except OSError as error:
-            last_error = error
-            sock.close()
-        except BaseException:
-            sock.close()
-            raise
-    assert last_error is not None
-    raise last_error
-
-
-class _CheckedConnectionMixin:
-    """Replaces urllib3's connect step with one that checks the address it uses."""
-
-    allow_loopback = False
-
-    def _new_conn(self) -> socket.socket:
-        me: Any = self
-        try:
-            return _open_checked_socket(
-                me._dns_host,
-                me.port,
-                me.timeout,
-                me.source_address,
-                me.socket_options,
-                self.allow_loopback,
-            )
-        except socket.gaierror as error:
-            raise NameResolutionError(me.host, me, error) from error
-        except TimeoutError as error:
-            raise ConnectTimeoutError(me, f"connection to {me.host} timed out") from error
-        except OSError as error:
-            raise NewConnectionError(me, f"failed to connect: {error}") from error
-
-
-def _adapter(allow_loopback: bool) -> HTTPAdapter:
-    class Plain(_CheckedConnectionMixin, HTTPConnection):
-        pass
-
-    class Secure(_CheckedConnectionMixin, HTTPSConnection):
-        pass
-
-    Plain.allow_loopback = Secure.allow_loopback = allow_loopback
-
-    class PlainPool(HTTPConnectionPool):
-        ConnectionCls = Plain
-
-    class SecurePool(HTTPSConnectionPool):
-        ConnectionCls = Secure
-
-    class CheckedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": PlainPool, "https": SecurePool}
-
-    return CheckedAdapter(max_retries=0, pool_connections=1, pool_maxsize=1)
 
 
 def _check_literal_host(url: str, allow_loopback: bool) -> None:
@@ -310,11 +165,7 @@ def fetch_calendar(
     """
     current = normalize_url(url)
     _check_literal_host(current, allow_loopback)
-    session = requests.Session()
-    session.trust_env = False  # no proxy or .netrc from the environment
-    adapter = _adapter(allow_loopback)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
+    session = checked_session(allow_loopback)
     headers = {
         "User-Agent": user_agent,
         "Accept": "text/calendar, text/plain;q=0.5, */*;q=0.1",
@@ -324,11 +175,8 @@ def fetch_calendar(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = _Deadline(total_timeout)
-    token = _current_deadline.set(deadline)
-    started = time.monotonic()
     try:
-        with deadline:
+        with Deadline(total_timeout) as deadline:
             for _hop in range(max_redirects + 1):
                 _check_literal_host(current, allow_loopback)
                 result = _get_once(
@@ -338,7 +186,6 @@ def fetch_calendar(
                     (connect_timeout, read_timeout),
                     max_bytes,
                     deadline,
-                    started + total_timeout,
                     etag,
                     last_modified,
                 )
@@ -347,7 +194,6 @@ def fetch_calendar(
                 current = result
             raise TooManyRedirects(f"more than {max_redirects} redirects")
     finally:
-        _current_deadline.reset(token)
         session.close()
 
 
@@ -357,13 +203,12 @@ def _get_once(
     headers: dict[str, str],
     timeouts: tuple[float, float],
     max_bytes: int,
-    deadline: _Deadline,
-    deadline_at: float,
+    deadline: Deadline,
     etag: str | None,
     last_modified: str | None,
 ) -> FetchResult | str:
     """One request: a result, or the next URL to follow."""
-    try:
+    with errors_translated(deadline):
         response = session.get(
             url, headers=headers, stream=True, allow_redirects=False, timeout=timeouts
         )
@@ -385,7 +230,7 @@ def _get_once(
                 )
             if status not in (200, 203):
                 raise HTTPError(f"the server answered {status} {response.reason}", status)
-            body = _read_capped(response, max_bytes, deadline, deadline_at)
+            body = read_capped(response, max_bytes, deadline)
             if not _looks_like_calendar(body):
                 raise NotACalendar(
                     "the answer is not an iCalendar stream "
@@ -398,61 +243,10 @@ def _get_once(
                 final_url=url,
                 content_type=response.headers.get("Content-Type"),
             )
-    except FetchError:
-        raise
-    except Exception as error:
-        raise _translate(error, deadline) from error
-
-
-def _read_capped(
-    response: requests.Response, max_bytes: int, deadline: _Deadline, deadline_at: float
-) -> bytes:
-    length = response.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes and not response.headers.get(
-        "Content-Encoding"
-    ):
-        raise ResponseTooLarge(f"the answer announces {length} bytes, more than {max_bytes}")
-    pieces: list[bytes] = []
-    size = 0
-    raw = response.raw
-    while True:
-        if deadline.expired or time.monotonic() > deadline_at:
-            raise FetchTimeout("the server took too long to send the calendar")
-        piece = raw.read1(_CHUNK, decode_content=True)
-        if not piece:
-            if deadline.expired:
-                raise FetchTimeout("the server took too long to send the calendar")
-            break
-        size += len(piece)
-        if size > max_bytes:
-            raise ResponseTooLarge(f"the answer is larger than {max_bytes} bytes")
-        pieces.append(piece)
-    return b"".join(pieces)
 
 
 def _looks_like_calendar(body: bytes) -> bool:
+    """Whether ``body`` starts like an iCalendar stream: a login page served with a 200 is
+    the usual impostor, and Content-Type is too often wrong to decide on its own."""
     head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     return head[:15].upper() == b"BEGIN:VCALENDAR"
-
-
-def _translate(error: BaseException, deadline: _Deadline) -> FetchError:
-    """The library error for an exception from requests, urllib3 or the socket."""
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    for item in chain:
-        if isinstance(item, FetchError):
-            return item
-    if deadline.expired:
-        return FetchTimeout("the server took too long to answer")
-    if isinstance(error, (requests.exceptions.Timeout, TimeoutError, socket.timeout)):
-        return FetchTimeout(f"the server did not answer in time: {error}")
-    if any(isinstance(item, (requests.exceptions.Timeout, TimeoutError)) for item in chain):
-        return FetchTimeout(f"the server did not answer in time: {error}")
-    if isinstance(error, requests.exceptions.InvalidURL):
-        return InvalidURL(str(error))
-    if isinstance(error, requests.exceptions.SSLError):
-        return ConnectionFailed(f"secure connection failed (certificate or TLS): {error}")
-    return ConnectionFailed(f"could not get the calendar: {error}")

@@ -17,6 +17,7 @@ import pytest
 from werkzeug import Request, Response
 
 import calendars.fetch as fetch_module
+import calendars.transport as transport_module
 from calendars import (
     ALL_ERRORS,
     ConnectionFailed,
@@ -103,14 +104,14 @@ def test_internal_addresses_are_refused_before_connecting(url):
     ],
 )
 def test_redirects_to_internal_addresses_are_refused(httpserver, monkeypatch, target):
-    real_resolve = fetch_module._resolve
+    real_resolve = transport_module._resolve
 
     def resolve(host, port):
         if host == "metadata.internal.test":
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", port))]
         return real_resolve(host, port)
 
-    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(transport_module, "_resolve", resolve)
     httpserver.expect_request("/start").respond_with_data("", status=302,
                                                           headers={"Location": "/hop"})
     httpserver.expect_request("/hop").respond_with_data("", status=307,
@@ -163,7 +164,7 @@ def test_dns_is_resolved_once_and_the_checked_address_is_the_one_connected(https
         calls.append(host)
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
 
-    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(transport_module, "_resolve", resolve)
     httpserver.expect_request("/cal.ics").respond_with_data(CALENDAR)
     url = f"http://rebinding.test:{httpserver.port}/cal.ics"
     assert fetch_calendar(url, **LOCAL).body == CALENDAR
@@ -177,7 +178,7 @@ def test_a_name_with_one_internal_address_among_others_is_refused(monkeypatch):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
                 (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
 
-    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(transport_module, "_resolve", resolve)
     with pytest.raises(ForbiddenAddress, match="10.0.0.7"):
         fetch_calendar("http://round-robin.test/cal.ics", **LOCAL)
 
@@ -193,7 +194,7 @@ def test_unknown_host_and_refused_connection_raise_connection_failed(monkeypatch
     def resolve(host, port):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(transport_module, "_resolve", resolve)
     with pytest.raises(ConnectionFailed):
         fetch_calendar("http://no-such-host.test/", **LOCAL)
 
@@ -361,6 +362,6 @@ def test_https_goes_through_the_same_address_checks_and_fails_cleanly_on_tls_err
     def resolve(host, port):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.9.8.7", port))]
 
-    monkeypatch.setattr(fetch_module, "_resolve", resolve)
+    monkeypatch.setattr(transport_module, "_resolve", resolve)
     with pytest.raises(ForbiddenAddress):
         fetch_calendar("webcal://calendar.example.test/feed.ics", **LOCAL)
