@@ -32,7 +32,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
 		-k lazy_pgettext:1c,2 --project Rencontres -o app/translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i app/translations/messages.pot -d app/translations --ignore-obsolete
-	@echo "Translate the new and fuzzy entries (tests/app/test_translations.py lists them), then make translations."
+	@echo "Translate the new and fuzzy entries (tests/app/web/test_translations.py lists them), then make translations."
 
 db: install
 	$(FLASK) db upgrade

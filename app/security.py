@@ -1,7 +1,7 @@
 """Security headers on every response, and what a reverse proxy in front may tell us.
 
 - Content-Security-Policy without 'unsafe-inline': every script and style is a file served from
-  app/static (tests/app/test_security_headers.py renders the pages and looks for inline ones).
+  app/static (tests/app/web/test_security_headers.py renders the pages and looks for inline ones).
   An injected `<script>` or `style=""` then does nothing.
 - HSTS only when the site is served over HTTPS (BASE_URL says so, or the request came in
   secure): sent over plain HTTP it would be ignored, and on a developer's machine it would

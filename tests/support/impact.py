@@ -1,5 +1,5 @@
 """A small world of schools, events, requests and role models whose impact figures are worked
-out by hand (tests/app/test_statistics.py says which), shared by the app and browser tests."""
+out by hand (tests/app/statistics/test_statistics.py says which), shared by the app and browser tests."""
 
 from __future__ import annotations
 

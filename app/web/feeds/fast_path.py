@@ -18,7 +18,7 @@ already right) answers them itself, from the WSGI environ:
   never take the write lock, app/sqlite.py);
 - it adds what the app adds to every response: X-Request-ID, the security headers
   (app/security.py) and the JSON request log line (app/request_log.py). The status line,
-  headers and body are those the full stack sends (tests/app/test_feeds_fast_path.py).
+  headers and body are those the full stack sends (tests/app/feeds/test_feeds_fast_path.py).
 
 Everything else goes to the app untouched: other paths and methods, URLs that match no feed
 (the app's 404 page, its redirects), and any request during which something failed — the

@@ -32,7 +32,7 @@ limiter.exempt(bp)
 def _without_session() -> None:
     # Calendar clients send no cookies and nothing here varies by one: a null session keeps
     # extensions (Flask-Login's cookie refresh) from adding `Vary: Cookie` to every feed.
-    # (Flask has no public setter for it; tests/app/test_feeds_http.py checks the header.)
+    # (Flask has no public setter for it; tests/app/feeds/test_feeds_http.py checks the header.)
     request_ctx._session = current_app.session_interface.make_null_session(current_app)
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -14,7 +14,7 @@ from tests.app.conftest import AuthActions
 from tests.support import access_world
 from tests.support.portal import sign_in
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[3] / "app" / "templates"
 INLINE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE), "inline <script>"),
     (re.compile(r"<style\b", re.IGNORECASE), "<style> element"),

@@ -50,7 +50,7 @@ OTHER_WORKER = """
 import json, sys
 from app import create_app
 from config import TestConfig
-from tests.app.test_rate_limits_shared import _wrong_password
+from tests.app.web.test_rate_limits_shared import _wrong_password
 app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=sys.argv[1], RATELIMIT_STORAGE_URI=sys.argv[2])
 from tests.app.conftest import FreshContextClient
 app.test_client_class = FreshContextClient
@@ -58,7 +58,7 @@ client = app.test_client()
 client.environ_base["REMOTE_ADDR"] = sys.argv[3]
 print(json.dumps([_wrong_password(client) for _ in range(int(sys.argv[4]))]))
 """
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _client(database_url: str, redis_url: str, address: str):

@@ -16,7 +16,7 @@ from app.services.common.errors import Invalid
 from app.services.role_models import calendar_sync
 from calendars import ALL_ERRORS
 
-DATA = Path(__file__).parent / "data" / "calendars"
+DATA = Path(__file__).parents[1] / "data" / "calendars"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 

@@ -3,8 +3,8 @@ cuts and restores, tests/support/tcp_proxy.py): every request meanwhile gets a c
 French 503 page, a problem+json 503 or the health check's 503, never a 500; nothing half-saved;
 then the app recovers by itself (pooled connections are checked before use).
 
-SMTP down is covered by tests/app/test_outbox_smtp.py; calendar servers that hang or answer
-garbage by tests/app/test_calendar_faults.py.
+SMTP down is covered by tests/app/mail/test_outbox_smtp.py; calendar servers that hang or answer
+garbage by tests/app/role_models/test_calendar_faults.py.
 """
 
 from __future__ import annotations

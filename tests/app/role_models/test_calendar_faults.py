@@ -3,8 +3,8 @@
 bounded time and memory, keeps the last good busy times, records why and backs off; the job
 goes on with the other calendars.
 
-The other external part, SMTP, is covered where it lives: tests/app/test_outbox_smtp.py (server
-down, then back: nothing lost, retries with backoff) and tests/app/test_outbox_race.py.
+The other external part, SMTP, is covered where it lives: tests/app/mail/test_outbox_smtp.py (server
+down, then back: nothing lost, retries with backoff) and tests/app/mail/test_outbox_race.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import ExternalCalendar, UserRole
 from app.services.role_models import calendar_sync
 
-DATA = Path(__file__).parent / "data" / "calendars"
+DATA = Path(__file__).parents[1] / "data" / "calendars"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 FIFTY_MB = 50 * 1024 * 1024
 
