@@ -70,8 +70,14 @@ class Config:
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "3"))
     REMINDER_DAYS = tuple(int(d) for d in os.environ.get("REMINDER_DAYS", "7,1").split(",") if d)
     INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
-    # Rendered calendar feeds kept per process (bytes); 0 renders every request (benchmarks).
+    # The feeds' speed layers (app/feeds), each of which can be switched off on its own; the
+    # answers are the same byte for byte, only slower (bench/feeds.py measures each).
+    # Rendered calendar feeds kept per process (bytes); 0 renders every request.
     FEED_CACHE_MAX_BYTES = int(os.environ.get("FEED_CACHE_MAX_BYTES", str(64 * 1024 * 1024)))
+    # Feed polls answered in front of Flask, from the WSGI environ (app/feeds/fast_path.py).
+    FEED_FAST_PATH = _bool("FEED_FAST_PATH", True)
+    # A poll's one lookup compiled once and run on the driver (app/feeds/hot_reads.py).
+    FEED_HOT_READS = _bool("FEED_HOT_READS", True)
     # On PostgreSQL, each web process hears of data changes (LISTEN/NOTIFY) and answers polls of
     # known tokens without a query while nothing changed (app/feeds/stamp_watch.py).
     FEED_STAMP_WATCH = _bool("FEED_STAMP_WATCH", True)

@@ -1,4 +1,6 @@
-"""The application factory: extensions, blueprints and commands are registered explicitly."""
+"""The application factory: extensions, blueprints, hooks and commands are registered explicitly,
+in the order written here, and the WSGI layers around the app are built in one place
+(app/wsgi_stack.py)."""
 
 from __future__ import annotations
 
@@ -19,17 +21,19 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, http_dates, i18n, request_log, security, transactions
-    from app.web import feeds
+    from app import cli, errors, i18n, request_log, security, transactions
+    from app.wsgi_stack import build_wsgi_stack
 
     i18n.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    feeds.init_app(app)  # the feeds' fast path in front of the app: before ProxyFix wraps both
     security.init_app(app)
-    http_dates.init_app(app)  # outermost: unreadable conditional dates never reach a view
     request_log.init_app(app)
-    transactions.init_app(app)  # last: it wraps every view registered above
+    # Before every other hook (the rate limiter's reads API tokens from the database): the
+    # request's SQLite write intent, then its id and start time for the log line.
+    app.before_request_funcs.setdefault(None, [])[:0] = [transactions.set_intent, request_log.start]
+    transactions.wrap_views(app)
+    app.wsgi_app = build_wsgi_stack(app)
 
     if app.config.get("SCHEDULER_IN_PROCESS") and not app.config.get("TESTING"):
         from app import jobs
@@ -53,7 +57,7 @@ def _check_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app import models, sqlite  # noqa: F401  (models registers every table)
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.feeds import stamp_watch
+    from app.feeds import cache, stamp_watch
 
     db.init_app(app)
     migrate.init_app(
@@ -65,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     )
     with app.app_context():
         sqlite.configure(db.engine)
+    cache.track_changes()
     stamp_watch.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.private_apis import set_signed_in_user, signed_in_user_cached
 
 # Seconds a client should wait before trying again when the database is unreachable.
 UNAVAILABLE_RETRY_AFTER = 5
@@ -62,8 +63,8 @@ def init_app(app: Flask) -> None:
         app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
         rollback_quietly()
         # The page must not need the database: who is signed in cannot be looked up now.
-        if "_login_user" not in g:
-            g._login_user = login_manager.anonymous_user()
+        if signed_in_user_cached() is None:
+            set_signed_in_user(login_manager.anonymous_user())
         message = _("Le service est momentanément indisponible. Réessayez dans quelques instants : "
                     "rien de ce que vous avez envoyé n'a été enregistré à moitié.")
         if _wants_problem_json():

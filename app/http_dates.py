@@ -10,7 +10,6 @@ other two conditional dates) before anything reads them.
 
 from __future__ import annotations
 
-from flask import Flask
 from werkzeug.http import parse_date
 
 HEADERS = ("HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE")
@@ -30,7 +29,3 @@ class DropUnreadableDates:
                     del environ[name]
         return self.app(environ, start_response)
 
-
-def init_app(app: Flask) -> None:
-    """Wrap the app; call last, so the layer is outermost (before the feeds' fast path)."""
-    app.wsgi_app = DropUnreadableDates(app.wsgi_app)

@@ -27,6 +27,7 @@ from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
 from sqlalchemy import inspect
 
+from app.private_apis import signed_in_user_cached
 from app.security import SECRET_URL_ARGS
 
 log = logging.getLogger("rencontres.requests")
@@ -63,7 +64,7 @@ def mask_path(path: str, view_args: dict | None) -> str:
 def _user_id() -> int | None:
     # Only what this request already loaded, read without touching the database (the row may
     # be expired after the commit) nor the session (reading it would add "Vary: Cookie").
-    user = g.get("_login_user")
+    user = signed_in_user_cached()
     if user is not None and not isinstance(user, AnonymousUserMixin):
         identity = inspect(user).identity
         return identity[0] if identity else None
@@ -91,6 +92,13 @@ def write(*, request_id: str, method: str, path: str, endpoint: str | None, stat
         logging.getLogger(__name__).exception("request log line failed")
 
 
+def start() -> None:
+    """Before-request hook: the request's id and start time. create_app puts it before any hook
+    that may refuse the request (the rate limit), so that every request has its id."""
+    g.request_id = request_id_from(request.headers.get(HEADER, ""))
+    g.request_started = time.perf_counter()
+
+
 def init_app(app: Flask) -> None:
     # A logging configuration loaded in the same process (Alembic's fileConfig) disables the
     # loggers that exist by then; this one is the service's record of requests.
@@ -101,13 +109,6 @@ def init_app(app: Flask) -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False  # one line, not a second copy through the root logger
-
-    def start():
-        g.request_id = request_id_from(request.headers.get(HEADER, ""))
-        g.request_started = time.perf_counter()
-
-    # First in line, so even a request refused by an earlier hook (rate limit) has its id.
-    app.before_request_funcs.setdefault(None, []).insert(0, start)
 
     @app.after_request
     def finish(response):

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -85,10 +84,6 @@ def add_headers(headers, *, secret_url: bool, https: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    proxies = int(app.config.get("TRUSTED_PROXIES", 0) or 0)
-    if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
-
     @app.after_request
     def security_headers(response):
         add_headers(response.headers, secret_url=url_holds_secret(),

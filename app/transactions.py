@@ -16,7 +16,7 @@ Not retried: a lost connection in a request that writes or a job (a COMMIT may o
 landed: the person is told to try again, `app.errors` answers 503) and integrity errors (a real
 conflict: 409).
 
-Every view of the app is wrapped (`init_app`); jobs call `unit_of_work`. Emails go through the
+Every view of the app is wrapped (`wrap_views`); jobs call `unit_of_work`. Emails go through the
 outbox table in the same transaction, so a retried unit never sends anything twice.
 """
 
@@ -91,20 +91,21 @@ def unit_of_work(func: Callable[..., T], *args, **kwargs) -> T:
     return retrying(unit)()
 
 
-def init_app(app: Flask) -> None:
-    """Call after every blueprint is registered: wraps every view, and sets each request's
-    SQLite write intent before any other hook touches the database."""
+def set_intent() -> None:
+    """Before-request hook: the request's SQLite write intent, by its method. It must run before
+    any hook that reads the database (the rate limiter's reads API tokens): create_app puts it
+    first."""
+    g._sqlite_intent = sqlite.write_intent.set(request.method not in READ_ONLY_METHODS)
 
-    def set_intent():
-        g._sqlite_intent = sqlite.write_intent.set(request.method not in READ_ONLY_METHODS)
 
-    def reset_intent(exc=None):
-        token = g.pop("_sqlite_intent", None)
-        if token is not None:
-            sqlite.write_intent.reset(token)
+def reset_intent(exc=None) -> None:
+    token = g.pop("_sqlite_intent", None)
+    if token is not None:
+        sqlite.write_intent.reset(token)
 
-    # First in line: the rate limiter's hook already reads API tokens from the database.
-    app.before_request_funcs.setdefault(None, []).insert(0, set_intent)
+
+def wrap_views(app: Flask) -> None:
+    """Make every view of `app` a retried unit (call once every blueprint is registered)."""
     app.teardown_request(reset_intent)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":

@@ -20,7 +20,7 @@ from datetime import datetime
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import DataVersion
 from app.models.types import utcnow
+from app.private_apis import update_set_columns
 
 STAMP_NAME = "feeds"
 # On PostgreSQL, a new stamp is also announced on this channel (app/feeds/stamp_watch.py).
@@ -64,14 +65,6 @@ def note_change() -> None:
     db.session.info[_CHANGED] = True
 
 
-def current_stamp() -> Stamp | None:
-    """The current data stamp, or None before the first tracked change was ever committed."""
-    row = db.session.execute(
-        select(DataVersion.value, DataVersion.changed_at).where(DataVersion.name == STAMP_NAME)
-    ).first()
-    return Stamp(*row) if row else None
-
-
 def _shows_change(obj) -> bool:
     table = getattr(obj, "__tablename__", None)
     if table not in TRACKED:
@@ -85,7 +78,6 @@ def _shows_change(obj) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
 def _note_flushed_changes(session: Session, flush_context, instances) -> None:
     if session.info.get(_CHANGED):
         return
@@ -97,7 +89,6 @@ def _note_flushed_changes(session: Session, flush_context, instances) -> None:
         session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_bulk_changes(state) -> None:
     if (state.is_update or state.is_delete) and not state.session.info.get(_CHANGED):
         table = getattr(state.statement, "table", None)
@@ -108,15 +99,13 @@ def _note_bulk_changes(state) -> None:
 
 def _sets_only(statement, ignored: frozenset[str]) -> bool:
     """Whether an UPDATE sets only columns feeds do not show (a sign-in's compare-and-set of
-    last_login_at must not re-render every feed). SQLAlchemy has no public accessor for the
-    SET clause: `_values` (1.4 and 2.x); anything else counts as a change."""
-    values = getattr(statement, "_values", None)
+    last_login_at must not re-render every feed); anything else counts as a change."""
+    values = update_set_columns(statement)
     if not ignored or not values:
         return False
     return all(getattr(column, "key", column) in ignored for column in values)
 
 
-@event.listens_for(Session, "before_commit")
 def _write_stamp(session: Session) -> None:
     session.flush()  # pending changes first: the stamp must be the transaction's last write
     if not session.info.pop(_CHANGED, False):
@@ -134,10 +123,26 @@ def _write_stamp(session: Session) -> None:
             connection.execute(DataVersion.__table__.insert().values(name=STAMP_NAME, **values))
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_changes(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_CHANGED, None)
+
+
+# Every ORM session of the process: the app's, the jobs', the tests' bound ones.
+_LISTENERS = (
+    ("before_flush", _note_flushed_changes),
+    ("do_orm_execute", _note_bulk_changes),
+    ("before_commit", _write_stamp),
+    ("after_soft_rollback", _forget_changes),
+)
+
+
+def track_changes() -> None:
+    """Make every transaction that changes what feeds show write a new stamp (create_app calls
+    it; calling it again changes nothing)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
 
 
 @dataclass(frozen=True, slots=True)

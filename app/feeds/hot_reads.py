@@ -1,5 +1,5 @@
 """Hot reads: one-statement reads run so often that SQLAlchemy's execution layer would be most of
-their cost — the lookup of a calendar feed poll (app/feeds/rendering.py), run for each of
+their cost — the lookup of a calendar feed poll (app/feeds/lookups.py), run for each of
 thousands of polls a minute.
 
 For one statement, SQLAlchemy's execution (a Connection, its transaction and BEGIN, an execution
@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from flask import current_app
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Dialect, Engine
 
 from app.extensions import db
+from app.private_apis import expanded_statement, session_bind
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,11 @@ _lock = threading.Lock()
 def first(statement: Select, params: dict[str, Any]):
     """The first row of `statement` (a module-level constant) with `params`, or None."""
     scoped = db.session
+    if not current_app.config["FEED_HOT_READS"]:  # switched off: as any other read
+        return scoped.execute(statement, params).first()
     if scoped.registry.has() and scoped().in_transaction():
         return scoped().connection().execute(statement, params).first()
-    bind = scoped.session_factory.kw.get("bind") or db.engine
+    bind = session_bind(scoped) or db.engine
     if isinstance(bind, Connection):
         return _run(_prepare(statement, bind.dialect), bind.connection.driver_connection, params)
     return _on_pooled_connection(bind, statement, params)
@@ -112,16 +116,16 @@ def _prepare(statement: Select, dialect: Dialect) -> _Prepared:
     variables = {name: _bind_converter(bind.type, dialect)
                  for name, bind in compiled.binds.items() if bind.required}
     # The expanded form: IN lists of the statement's own values become one parameter each.
-    expanded = compiled.construct_expanded_state({name: None for name in variables})
+    sql, positions, parameters, processors = expanded_statement(compiled, list(variables))
     constants = {}
-    for name, value in expanded.parameters.items():
+    for name, value in parameters.items():
         if name not in variables:
-            convert = expanded.processors.get(name) or _bind_converter(compiled.binds[name].type, dialect)
+            convert = processors.get(name) or _bind_converter(compiled.binds[name].type, dialect)
             constants[name] = convert(value) if convert is not None and value is not None else value
     columns = list(statement.selected_columns)
     prepared = _Prepared(
-        sql=expanded.statement,
-        positions=tuple(expanded.positiontup) if compiled.positional else None,
+        sql=sql,
+        positions=positions,
         constants=constants,
         variables=variables,
         row=namedtuple("Row", [column.key for column in columns]),

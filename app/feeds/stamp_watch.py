@@ -4,7 +4,7 @@ A feed poll asks the database two things: is this token live, and what is the da
 (feed_cache)? On PostgreSQL that round trip is most of what a poll costs (bench/feeds.py), yet
 most polls come while nothing changes: at night, at weekends, in the school holidays. With a
 watch, a process knows the stamp without asking, and keeps each token's lookup for as long as
-the stamp stays the same (`owner`/`keep`, used by app/feeds/rendering.py): a poll of a known
+the stamp stays the same (`owner`/`keep`, used by app/feeds/lookups.py): a poll of a known
 token then reads nothing at all.
 
 - The transaction that writes a new stamp also sends a NOTIFY on CHANNEL (feed_cache), which

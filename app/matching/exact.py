@@ -15,8 +15,8 @@ branch-and-bound proves optimality in well under a second where CP-SAT (also sel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.linear_solver import pywraplp

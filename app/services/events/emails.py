@@ -14,8 +14,8 @@ from datetime import datetime
 
 from flask_babel import force_locale
 
-from app.feeds import rendering
-from app.feeds.rendering import Audience
+from app.feeds import mapping
+from app.feeds.mapping import Audience
 from app.models import Assignment, AssignmentStatus, Event, SchoolContact, User
 from app.services.mail import outbox
 from calendars import Attendee
@@ -44,11 +44,11 @@ def school_contacts(event: Event) -> list[SchoolContact]:
 
 def contact_recipient(contact: SchoolContact) -> Recipient:
     return Recipient(f"contact:{contact.id}", contact.email, contact.full_name, contact.locale or "fr",
-                     Audience.SCHOOL, rendering.contact_attendee(contact))
+                     Audience.SCHOOL, mapping.contact_attendee(contact))
 
 
 def role_model_recipient(assignment: Assignment) -> Recipient | None:
-    attendee = rendering.role_model_attendee(assignment)
+    attendee = mapping.role_model_attendee(assignment)
     if attendee is None:
         return None
     user = assignment.role_model.user
@@ -60,7 +60,7 @@ def organizer_recipient(user: User | None) -> Recipient | None:
     if user is None or not user.is_enabled:
         return None
     return Recipient(f"organizer:{user.id}", user.email, user.full_name, user.locale or "fr",
-                     Audience.ORGANIZER, rendering.organizer_attendee(user))
+                     Audience.ORGANIZER, mapping.organizer_attendee(user))
 
 
 def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Recipient]:
@@ -79,7 +79,7 @@ def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Rec
 def _send(event: Event, recipients: Iterable[Recipient], *, template: str, method: str, why: str, **context) -> None:
     for recipient in recipients:
         with force_locale(recipient.locale):
-            ics = rendering.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
+            ics = mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
                                        assignment=recipient.assignment)
             outbox.queue_email(
                 to=recipient.email,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app import signing
 from app.extensions import db
-from app.feeds import rendering
+from app.feeds import mapping
 from app.links import external_url
 from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User
 from app.services.accounts.magic_links import LinkRefused
@@ -151,12 +151,12 @@ def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool 
 # --- the hooks called by app/services/pairing/assignments.py --------------------------------------------
 
 def _role_model_email(assignment: Assignment, *, template: str, method: str, why: str, **context) -> None:
-    attendee = rendering.role_model_attendee(assignment)
+    attendee = mapping.role_model_attendee(assignment)
     if attendee is None:
         return  # anonymised: nobody to write to
     user, event = assignment.role_model.user, assignment.event
     with force_locale(user.locale or "fr"):
-        ics = rendering.invitation_ics(event, method, [attendee], audience=rendering.Audience.ROLE_MODEL,
+        ics = mapping.invitation_ics(event, method, [attendee], audience=mapping.Audience.ROLE_MODEL,
                                    assignment=assignment)
     queue_email(to=user.email, to_name=assignment.role_model.display_name, template=template,
                 locale=user.locale or "fr", ics=ics, ics_method=method, event=event,

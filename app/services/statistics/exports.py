@@ -14,17 +14,15 @@ import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import labels
 from app.extensions import db
 from app.models import (
-    Assignment,
     AssignmentStatus,
     Event,
     EventSchool,
-    RequestWindow,
     School,
     User,
     VisitRequest,

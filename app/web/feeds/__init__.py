@@ -1,6 +1,5 @@
 """Calendar feeds (`/feeds/...ics`): subscription URLs polled by calendar clients."""
 
-from app.web.feeds.fast_path import init_app
-from app.web.feeds.views import bp
+from app.web.feeds.views import ROUTES, bp
 
-__all__ = ["bp", "init_app"]
+__all__ = ["ROUTES", "bp"]

@@ -89,10 +89,10 @@ def test_cancel_event_cancels_assignments_and_returns_the_request_to_review(
     assert event.status == EventStatus.CANCELLED and event.cancelled_at
     # Stored unchanged; the published cancellation carries SEQUENCE + 1 (calendars does it once).
     assert event.sequence == 1
-    from app.feeds import rendering
+    from app.feeds import mapping
 
-    attendee = rendering.role_model_attendee(invited)
-    assert "SEQUENCE:2" in rendering.invitation_ics(event, "CANCEL", [attendee], assignment=invited).decode()
+    attendee = mapping.role_model_attendee(invited)
+    assert "SEQUENCE:2" in mapping.invitation_ics(event, "CANCEL", [attendee], assignment=invited).decode()
     assert invited.status == AssignmentStatus.CANCELLED
     assert declined.status == AssignmentStatus.DECLINED
     assert request.status == RequestStatus.IN_REVIEW

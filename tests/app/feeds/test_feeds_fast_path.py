@@ -17,7 +17,7 @@ from app.extensions import db as _db
 from app.feeds.cache import cache
 from app.links import external_url
 from app.request_log import log as request_logger
-from app.web.feeds.fast_path import FeedFastPath
+from app.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
 from tests.app.conftest import FreshContextClient
 from tests.support import access_world, factories

@@ -10,8 +10,8 @@ already right) answers them itself, from the WSGI environ:
 
 - it matches the path with the app's own URL map (bound once: feed rules do not depend on the
   host; an app that checks hosts, TRUSTED_HOSTS or host matching, gets every request) and
-  serves only the endpoints that `views.feed_route` declared, with the same `views.answer` as
-  the Flask views (the services do the rest: the token lookup is a hot read, app/feeds/hot_reads.py,
+  serves only the endpoints that app/web/feeds declared (`feed_route`), with the same
+  `answers.answer` as the Flask views (the token lookup is a hot read, app/feeds/hot_reads.py,
   on a pooled connection given back at once; a cache miss renders through the session);
 - it pushes only an app context (a session, if a render opened one, is removed when it pops:
   its connection goes back to the pool) with SQLite's read intent (a deferred BEGIN: polls
@@ -37,7 +37,7 @@ from werkzeug.routing import MapAdapter
 
 from app import request_log, security, sqlite
 from app.errors import rollback_quietly
-from app.web.feeds.views import ROUTES, answer
+from app.feeds.answers import FeedRoute, answer
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,10 @@ STATUS = {code: f"{code} {HTTP_STATUS_CODES[code].upper()}" for code in (200, 30
 class FeedFastPath:
     """WSGI middleware: feed polls answered here, every other request by `next_app`."""
 
-    def __init__(self, app: Flask, next_app):
+    def __init__(self, app: Flask, next_app, routes: dict[str, FeedRoute]):
         self.app = app
         self.next_app = next_app
+        self.routes = routes  # endpoint -> what it serves, as the blueprint declared them
         self._urls: MapAdapter | None = None
 
     def __call__(self, environ, start_response):
@@ -76,7 +77,7 @@ class FeedFastPath:
         if matched is None:
             return None
         endpoint, view_args = matched
-        route = ROUTES.get(endpoint)
+        route = self.routes.get(endpoint)
         if route is None:
             return None
         try:
@@ -119,10 +120,3 @@ class FeedFastPath:
             return None
         return rule.endpoint, view_args
 
-
-def init_app(app: Flask) -> None:
-    """Put the fast path in front of the app; call before `security.init_app`, whose ProxyFix
-    must wrap it (the fast path logs the client's address and sends HSTS by the scheme)."""
-    fast_path = FeedFastPath(app, app.wsgi_app)
-    app.wsgi_app = fast_path
-    app.extensions["feeds_fast_path"] = fast_path

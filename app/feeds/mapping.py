@@ -1,0 +1,194 @@
+"""The one place that maps events and assignments to calendar values, as each audience may see
+them, and the iTIP invitations built on them (used by the event and pairing emails).
+
+Audiences and what each may see:
+- public: title, type, time, place and description of public events; no person at all.
+- role model: their own invitations and participations (TENTATIVE until confirmed), the
+  schools, class levels and headcounts, the organizer to contact.
+- school: the school's events, the role models coming (name, job, company), the organizer.
+- organizer: the events of their académies with schools, school contacts and role models.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from email.utils import parseaddr
+
+from flask import current_app
+
+import calendars
+from app import labels
+from app.feeds.texts import _
+from app.feeds.texts import label as _label
+from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact, User
+from calendars import Attendee, CalendarEvent, PartStat, Person, Role
+from calendars import EventStatus as CalStatus
+
+ENDED = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.WITHDRAWN, AssignmentStatus.CANCELLED)
+TENTATIVE = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+
+
+class Audience(enum.StrEnum):
+    PUBLIC = "public"
+    ROLE_MODEL = "role_model"
+    SCHOOL = "school"
+    ORGANIZER = "organizer"
+
+
+# --- one event as a calendar value -------------------------------------------------------------
+
+
+def calendar_event(
+    event: Event, audience: Audience = Audience.ROLE_MODEL, *, assignment: Assignment | None = None
+) -> CalendarEvent:
+    """The calendar value of `event` as `audience` may see it; with `assignment`, as that role
+    model sees it (TENTATIVE while invited or accepted, CANCELLED once their part ended).
+
+    Text is in the current locale: call inside `flask_babel.force_locale` for someone else's.
+    """
+    last_modified = event.updated_at
+    if assignment is not None:
+        last_modified = max(last_modified, assignment.updated_at)
+    elif audience in (Audience.SCHOOL, Audience.ORGANIZER) and event.assignments:
+        last_modified = max(last_modified, *(a.updated_at for a in event.assignments))
+    geo = None
+    if event.latitude is not None and event.longitude is not None and not event.is_online:
+        geo = (event.latitude, event.longitude)
+    return CalendarEvent(
+        uid=event.uid,
+        summary=event.title,
+        start=event.start_at,
+        end=event.end_at,
+        last_modified=last_modified,
+        created=event.created_at,
+        timezone=event.timezone or "Europe/Paris",
+        status=_status(event, audience, assignment),
+        sequence=event.sequence,
+        description=_description(event, audience),
+        location=_location(event, audience),
+        geo=geo,
+        categories=(_label(labels.EVENT_TYPES, event.type),),
+    )
+
+
+def _status(event: Event, audience: Audience, assignment: Assignment | None) -> CalStatus:
+    if event.status == EventStatus.CANCELLED:
+        return CalStatus.CANCELLED
+    if assignment is not None:
+        if assignment.status in ENDED:
+            return CalStatus.CANCELLED
+        if assignment.status in TENTATIVE:
+            return CalStatus.TENTATIVE
+        return CalStatus.CONFIRMED
+    if audience == Audience.ORGANIZER and event.status == EventStatus.SCHEDULED:
+        return CalStatus.TENTATIVE  # date set, role models not all confirmed yet
+    return CalStatus.CONFIRMED
+
+
+def _location(event: Event, audience: Audience) -> str:
+    if event.is_online:
+        online = _("En ligne")
+        return f"{online} : {event.online_url}" if event.online_url and audience != Audience.PUBLIC else online
+    return ", ".join(part for part in (event.venue, event.address, event.commune) if part)
+
+
+def _description(event: Event, audience: Audience) -> str:
+    lines = [_label(labels.EVENT_TYPES, event.type)]
+    if event.description:
+        lines.append(event.description.strip())
+    if audience == Audience.PUBLIC:
+        return "\n\n".join(lines)
+    for link in event.schools:
+        school = link.school
+        detail = ", ".join(
+            part
+            for part in (
+                link.class_level,
+                _("%(n)d élèves", n=link.headcount) if link.headcount else "",
+                _("dont %(n)d filles", n=link.girls_count) if link.girls_count is not None and link.headcount else "",
+            )
+            if part
+        )
+        lines.append(_("Établissement : %(name)s (%(commune)s)", name=school.name, commune=school.commune)
+                     + (f" — {detail}" if detail else ""))
+    if audience in (Audience.SCHOOL, Audience.ORGANIZER):
+        lines.extend(_role_model_lines(event, audience))
+    if audience == Audience.ORGANIZER:
+        contact = event.visit_request.contact if event.visit_request is not None else None
+        if contact is not None:
+            reach = ", ".join(part for part in (contact.email, contact.phone) if part)
+            lines.append(_("Contact de l'établissement : %(name)s (%(reach)s)", name=contact.full_name, reach=reach))
+    elif event.organizer is not None:
+        lines.append(_("Votre contact IndustriElles : %(name)s <%(email)s>",
+                       name=event.organizer.full_name, email=event.organizer.email))
+    if event.is_online and event.online_url:
+        lines.append(_("Lien de la réunion : %(url)s", url=event.online_url))
+    return "\n\n".join(lines)
+
+
+def _role_model_lines(event: Event, audience: Audience) -> list[str]:
+    shown = (AssignmentStatus.CONFIRMED,) if audience == Audience.SCHOOL else (*TENTATIVE, AssignmentStatus.CONFIRMED)
+    lines = []
+    for assignment in sorted(event.assignments, key=lambda a: a.id or 0):
+        if assignment.status not in shown or assignment.role_model.anonymised_at is not None:
+            continue
+        rm = assignment.role_model
+        line = f"{rm.display_name} — {rm.job_title}, {rm.company}"
+        if audience == Audience.ORGANIZER:
+            line += f" ({_label(labels.ASSIGNMENT_STATUSES, assignment.status)})"
+        lines.append(line)
+    if not lines:
+        return []
+    return [_("Intervenant·es :") + "\n" + "\n".join(f"- {line}" for line in lines)]
+
+
+# --- invitations (iTIP) ------------------------------------------------------------------------
+
+
+def organizer_person(event: Event) -> Person:
+    """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender."""
+    if event.organizer is not None and event.organizer.email:
+        return Person(event.organizer.email, event.organizer.full_name or None)
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return Person(address, name or None)
+
+
+def role_model_attendee(assignment: Assignment) -> Attendee | None:
+    """The role model as an ATTENDEE; None when they have no email (anonymised account)."""
+    user = assignment.role_model.user
+    if user is None or assignment.role_model.anonymised_at is not None:
+        return None
+    partstat = {
+        AssignmentStatus.ACCEPTED: PartStat.ACCEPTED,
+        AssignmentStatus.CONFIRMED: PartStat.ACCEPTED,
+        AssignmentStatus.DECLINED: PartStat.DECLINED,
+    }.get(assignment.status, PartStat.NEEDS_ACTION)
+    return Attendee(user.email, assignment.role_model.display_name, partstat=partstat)
+
+
+def contact_attendee(contact: SchoolContact) -> Attendee:
+    return Attendee(contact.email, contact.full_name, partstat=PartStat.ACCEPTED, rsvp=False)
+
+
+def organizer_attendee(user: User) -> Attendee:
+    return Attendee(user.email, user.full_name, partstat=PartStat.ACCEPTED, role=Role.CHAIR, rsvp=False)
+
+
+def invitation_ics(
+    event: Event,
+    method: str,
+    attendees: Iterable[Attendee],
+    *,
+    audience: Audience = Audience.ROLE_MODEL,
+    assignment: Assignment | None = None,
+) -> bytes:
+    """An iTIP message (REQUEST or CANCEL) about `event` for `attendees`, as `audience` sees it.
+
+    Send one message per recipient listing only them, so nobody learns other people's addresses.
+    """
+    value = calendar_event(event, audience, assignment=assignment)
+    if method.upper() == "REQUEST" and value.status == CalStatus.CANCELLED:
+        method = "CANCEL"
+    return calendars.render_invitation(value, method=method, organizer=organizer_person(event), attendees=attendees)
+
