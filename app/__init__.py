@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from app import models, sqlite  # noqa: F401  (models registers every table)
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.feeds import cache, stamp_watch
+    from app.services.pairing import proposals
 
     db.init_app(app)
     migrate.init_app(
@@ -71,6 +72,9 @@ def _init_extensions(app: Flask) -> None:
         sqlite.configure(db.engine)
     cache.track_changes()
     stamp_watch.init_app(app)
+    # When a participation ends, matching proposes someone else (a signal: assignments know
+    # nothing of matching).
+    proposals.backfill_when_participations_end()
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

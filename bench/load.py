@@ -112,7 +112,7 @@ def seed(database_url: str) -> World:
         VisitRequest,
     )
     from app.services.accounts import api_tokens
-    from app.services.pairing import invitations
+    from app.services.pairing import answer_links
     from config import TestConfig
 
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=SECRET_KEY)
@@ -152,7 +152,7 @@ def seed(database_url: str) -> World:
                                                         invited_at=datetime.now(UTC)))
                 db.session.flush()
                 world.hot_events.append(event.id)
-                world.answers += [f"/espace/reponse/{invitations.answer_token(a)}/accept" for a in event.assignments]
+                world.answers += [f"/espace/reponse/{answer_links.answer_token(a)}/accept" for a in event.assignments]
         world.requests_before = db.session.scalar(db.select(db.func.count()).select_from(VisitRequest))
         db.session.commit()
         db.engine.dispose()

@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.services.accounts import api_tokens, magic_links
 from app.services.events import feedback
-from app.services.pairing import invitations
+from app.services.pairing import answer_links
 from tests.support import factories
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -85,7 +85,7 @@ def build() -> World:
     }
     world.links = {
         "feedback.form": feedback.sign(event.id, FeedbackRespondent.SCHOOL, school.id),
-        "portal.answer": invitations.answer_token(invited),
+        "portal.answer": answer_links.answer_token(invited),
         "portal.magic_link": magic_links.make_token(role_model.user),
         "feeds.school_feed": tokens.issue(FeedKind.SCHOOL, school=school),
         "feeds.organizer_feed": tokens.issue(FeedKind.ORGANIZER, user=paris),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -27,9 +28,13 @@ from app.models.types import utcnow
 from app.services.common import access, audit
 from app.services.common.errors import Conflict
 from app.services.events import lifecycle
-from app.services.pairing import bookings, invitations, proposals
+from app.services.pairing import bookings, invitations
 
 HOLDING_SEAT = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
+# Sent with the assignment when a participation that mattered ends (declined, withdrawn, or
+# cancelled after an invitation), inside the transaction: matching then proposes someone else
+# (app/services/pairing/proposals.py connects to it), without this module knowing matching.
+ended = Namespace().signal("assignment-ended")
 # Stepping back closer than this to the event counts against reliability in matching.
 LATE_CANCELLATION = timedelta(hours=72)
 
@@ -51,7 +56,7 @@ def _transition(assignment: Assignment, target: AssignmentStatus) -> None:
     assignment.status = target
 
 
-def propose(
+def record_proposal(
     event: Event, role_model: RoleModel, *, score: float | None = None, explanation: dict | None = None,
     actor: User | str | None = "matching",
 ) -> Assignment | None:
@@ -72,7 +77,7 @@ def propose(
 def add_role_model(actor: User, event: Event, role_model: RoleModel) -> Assignment:
     """An organizer picks a role model by hand (outside matching's proposals)."""
     access.require_event_organizer(actor, event)
-    assignment = propose(event, role_model, actor=actor)
+    assignment = record_proposal(event, role_model, actor=actor)
     if assignment is None:
         raise Conflict(_l("Cette personne est déjà associée à l'événement."), code="already_assigned")
     return assignment
@@ -128,7 +133,7 @@ def decline(assignment: Assignment, *, reason: str = "", actor: User | str | Non
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.declined",
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
-    proposals.backfill(assignment)
+    ended.send(assignment)
     return assignment
 
 
@@ -158,7 +163,7 @@ def withdraw(assignment: Assignment, *, reason: str = "", actor: User | str | No
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
     lifecycle.refresh_status(assignment.event, actor)
-    proposals.backfill(assignment)
+    ended.send(assignment)
     return assignment
 
 
@@ -174,7 +179,7 @@ def cancel(actor: User, assignment: Assignment, *, reason: str = "") -> Assignme
         invitations.participation_cancelled(assignment, actor, reason=assignment.reason or "")
     lifecycle.refresh_status(assignment.event, actor)
     if was_engaged:  # a dismissed proposal needs no replacement
-        proposals.backfill(assignment)
+        ended.send(assignment)
     return assignment
 
 

@@ -187,7 +187,7 @@ def propose(event: Event, *, actor: User | str | None = ACTOR, now: datetime | N
         explanation = _explanation(cands, 0, plan, position, source, solution)
         try:
             with db.session.begin_nested():  # a concurrent proposal of the same pair wins
-                assignment = assignments.propose(event, role_model, score=_score(chosen.cost),
+                assignment = assignments.record_proposal(event, role_model, score=_score(chosen.cost),
                                                  explanation=explanation, actor=actor)
         except IntegrityError:
             assignment = None
@@ -307,6 +307,11 @@ def _write_proposals(rows: list[dict], actor, progress: Progress) -> int:
 
 
 # --- backfill --------------------------------------------------------------------------------
+
+
+def backfill_when_participations_end() -> None:
+    """Backfill every participation that ends (`assignments.ended`); create_app connects it."""
+    assignments.ended.connect(backfill)
 
 
 def backfill(ended: Assignment, *, now: datetime | None = None) -> Assignment | None:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.extensions import db, limiter
 from app.services.accounts.magic_links import LinkRefused
 from app.services.common.errors import Conflict
-from app.services.pairing import invitations
+from app.services.pairing import answer_links, answers
 from app.web.portal.forms import AnswerForm
 from app.web.portal.views import bp
 
@@ -19,17 +19,17 @@ from app.web.portal.views import bp
 def answer(token: str, action: str):
     form = AnswerForm()
     try:
-        assignment = invitations.read_answer_token(token)
+        assignment = answer_links.read_answer_token(token)
     except LinkRefused as error:
         return render_template("portal/answer_refused.html", message=error.message), 400
     page = dict(form=form, action=action, assignment=assignment, event=assignment.event, token=token)
     if request.method == "GET" or not form.validate_on_submit():
-        state = invitations.answer_state(assignment)
-        clashes = invitations.clashes(assignment) if action == "accept" and not state else []
+        state = answers.answer_state(assignment)
+        clashes = answers.clashes(assignment) if action == "accept" and not state else []
         return render_template("portal/answer.html", state=state, clashes=clashes, **page)
     actor = current_user if current_user.is_authenticated else None
     try:
-        result = invitations.respond(token, action, reason=form.reason.data or "",
+        result = answers.respond(token, action, reason=form.reason.data or "",
                                      despite_clashes=form.despite_clashes.data == "1", actor=actor)
     except (Conflict, LinkRefused) as error:
         db.session.rollback()

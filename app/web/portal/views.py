@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AssignmentStatus, UserRole
 from app.models.types import utcnow
 from app.services.common.errors import DomainError
-from app.services.pairing import invitations
+from app.services.pairing import answer_links
 from app.services.role_models import profiles, week_view
 from app.web.portal.forms import ConfirmForm, ExceptionForm, ProfileForm, WindowsForm
 
@@ -24,7 +24,7 @@ bp = Blueprint("portal", __name__)
 
 @bp.context_processor
 def _helpers():
-    return {"answer_token": invitations.answer_token, "format_day": lambda d: format_date(d, "EEEE d MMMM")}
+    return {"answer_token": answer_links.answer_token, "format_day": lambda d: format_date(d, "EEEE d MMMM")}
 
 
 def role_model_required(view):

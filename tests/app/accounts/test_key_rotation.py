@@ -10,7 +10,7 @@ from app.models import AssignmentStatus, FeedbackRespondent
 from app.services.accounts import magic_links
 from app.services.accounts.magic_links import LinkRefused
 from app.services.events import feedback
-from app.services.pairing import invitations
+from app.services.pairing import answer_links
 
 NEW_KEY = "a-new-key-" + "n" * 40
 
@@ -34,14 +34,14 @@ def test_sessions_and_links_survive_a_rotation(client, db, auth, rotate, create_
     school = create_school()
     role_model_user = assignment.role_model.user
     sign_in = magic_links.make_token(role_model_user)
-    answer = invitations.answer_token(assignment)
+    answer = answer_links.answer_token(assignment)
     review = feedback.sign(assignment.event_id, FeedbackRespondent.SCHOOL, school.id)
 
     rotate()
 
     assert client.get("/organisation/").status_code == 200  # still signed in
     assert magic_links.read(sign_in).user == role_model_user
-    assert invitations.read_answer_token(answer) == assignment
+    assert answer_links.read_answer_token(answer) == assignment
     assert feedback.resolve(review) is not None
     assert client.get(f"/espace/reponse/{answer}/accept").status_code == 200
     fresh = magic_links.make_token(role_model_user)
@@ -52,6 +52,6 @@ def test_sessions_and_links_survive_a_rotation(client, db, auth, rotate, create_
     with pytest.raises(LinkRefused):
         magic_links.read(sign_in)
     with pytest.raises(LinkRefused):
-        invitations.read_answer_token(answer)
+        answer_links.read_answer_token(answer)
     assert feedback.resolve(review) is None
     assert magic_links.read(fresh).user == role_model_user  # made with the new key

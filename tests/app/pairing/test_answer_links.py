@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.models import AssignmentStatus, BusyInterval, EventSchool, ExternalCalendar, OutboxEmail
 from app.services.common import audit
-from app.services.pairing import assignments, invitations
+from app.services.pairing import answers, assignments
 from tests.app.conftest import csrf_token_from
 
 START = datetime(2027, 3, 16, 9, tzinfo=UTC)
@@ -155,7 +155,7 @@ def test_accepting_over_a_busy_block_warns_first(db, client, invited):
 def test_another_engagement_at_the_same_time_is_a_clash(db, invited, create_event, create_assignment):
     other = create_event(title="Table ronde à Lyon", start_at=START + timedelta(minutes=30))
     create_assignment(event=other, role_model=invited.role_model, status=AssignmentStatus.CONFIRMED)
-    [clash] = invitations.clashes(invited)
+    [clash] = answers.clashes(invited)
     assert clash.title == "Table ronde à Lyon"
 
 

@@ -33,8 +33,8 @@ def test_full_cycle_confirms_the_event(db, organizer, create_event, create_assig
 
 def test_propose_is_idempotent(db, create_event, create_role_model):
     event, rm = create_event(), create_role_model()
-    assert assignments.propose(event, rm, score=0.9) is not None
-    assert assignments.propose(event, rm, score=0.9) is None
+    assert assignments.record_proposal(event, rm, score=0.9) is not None
+    assert assignments.record_proposal(event, rm, score=0.9) is None
 
 
 def test_cannot_invite_to_a_draft_or_cancelled_event(db, organizer, create_event, create_assignment):

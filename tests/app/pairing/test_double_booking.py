@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Assignment, AssignmentStatus, Event, EventStatus
-from app.services.pairing import invitations
+from app.services.pairing import answer_links
 from tests.app.conftest import csrf_token_from
 from tests.support import factories
 
@@ -75,7 +75,7 @@ def test_one_person_accepting_fifty_overlapping_events_at_once_gets_exactly_one(
         event = factories.create_event(start_at=start, end_at=start + timedelta(hours=2), role_models_max=2)
         invited.append(factories.create_assignment(event=event, role_model=role_model,
                                                    status=AssignmentStatus.INVITED, invited_at=START))
-    tokens = [invitations.answer_token(a) for a in invited]
+    tokens = [answer_links.answer_token(a) for a in invited]
     db.session.commit()
 
     results = _answer_all(app, tokens)
@@ -96,7 +96,7 @@ def test_fifty_people_racing_for_the_last_seats_fill_them_exactly(app, committed
     factories.create_assignment(event=event, status=AssignmentStatus.CONFIRMED)  # one seat already taken
     invited = [factories.create_assignment(event=event, status=AssignmentStatus.INVITED, invited_at=START)
                for _ in range(THREADS)]
-    tokens = [invitations.answer_token(a) for a in invited]
+    tokens = [answer_links.answer_token(a) for a in invited]
     db.session.commit()
 
     results = _answer_all(app, tokens)
@@ -204,7 +204,7 @@ def test_a_reschedule_racing_an_acceptance_lets_only_one_through(app, committed_
     from app.services.accounts import api_tokens
 
     _token, secret = api_tokens.create(organizer, name="race")
-    answer = invitations.answer_token(invited)
+    answer = answer_links.answer_token(invited)
     move_path = f"/api/v1/events/{a.id}/reschedule"
     db.session.commit()
     barrier = threading.Barrier(2, timeout=30)
