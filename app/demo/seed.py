@@ -8,11 +8,10 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 
-from app import labels
+from app import labels, local_time
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -119,7 +118,7 @@ def clear() -> None:
 
 
 def _paris(day: date, at: time) -> datetime:
-    return datetime.combine(day, at, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=local_time.DISPLAY_ZONE).astimezone(UTC)
 
 
 def _school_day(rng: random.Random, start: date, span_days: int) -> date:
@@ -335,7 +334,7 @@ def _seed_events(rng, schools, role_models, requests, organizer, today) -> list[
                 status=status_for,
                 start_at=start,
                 end_at=start + timedelta(hours=hours),
-                timezone="Indian/Reunion" if school.departement == "974" else "Europe/Paris",
+                timezone="Indian/Reunion" if school.departement == "974" else local_time.DISPLAY_TIMEZONE,
                 venue=school.name if event_type != EventType.CONFERENCE else f"Salle des fêtes de {school.commune}",
                 address=f"{rng.randint(1, 120)} rue de l'Industrie",
                 commune=school.commune,

@@ -18,7 +18,7 @@ from email.utils import parseaddr
 from flask import current_app
 
 import calendars
-from app import labels
+from app import labels, local_time
 from app.feeds.texts import _
 from app.feeds.texts import label as _label
 from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact, User
@@ -62,7 +62,7 @@ def calendar_event(
         end=event.end_at,
         last_modified=last_modified,
         created=event.created_at,
-        timezone=event.timezone or "Europe/Paris",
+        timezone=event.timezone or local_time.DISPLAY_TIMEZONE,
         status=_status(event, audience, assignment),
         sequence=event.sequence,
         description=_description(event, audience),

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import Text, and_, cast, func, or_, select
 
+from app import local_time
 from app.extensions import db
 from app.matching import preferences as prefs
 from app.matching.intervals import IntervalSet
@@ -105,7 +106,7 @@ def load_events(events: list[Event]) -> EventArrays:
     origin = (min((e.start_at for e in events), default=utcnow()) - timedelta(days=2)).replace(second=0, microsecond=0)
     rows = []
     for e in events:
-        zone = ZoneInfo(e.timezone or "Europe/Paris")
+        zone = local_time.zone(e.timezone)
         ls, le = e.start_at.astimezone(zone), e.end_at.astimezone(zone)
         # an event over several days cannot fit a weekly window: being available as it starts is asked
         local_end = le.hour * 60 + le.minute if le.date() == ls.date() else ls.hour * 60 + ls.minute + 1
@@ -297,7 +298,7 @@ def _load_engagements(people: People, ev: EventArrays, population, now: datetime
     positions = people.positions([r[0] for r in rows]).tolist()
     zones: dict[str, ZoneInfo] = {}
     for position, (_, event_id, start, end, tz, departement, online) in zip(positions, rows):
-        zone = zones.get(tz) or zones.setdefault(tz, ZoneInfo(tz or "Europe/Paris"))
+        zone = zones.get(tz) or zones.setdefault(tz, local_time.zone(tz))
         local = start.astimezone(zone)
         key = (position, local.year * 12 + local.month - 1)
         month_held[key] = month_held.get(key, 0) + 1

@@ -1,13 +1,9 @@
 """How the impact figures are shown: chart data for the SVG macros, and the CSV export.
 
-The CSV is meant for French spreadsheets: `;` between fields (the comma is the decimal
-separator there), decimal commas, UTF-8 with a BOM so Excel reads the accents, and text cells
-that could start a formula are neutralised (a cancellation reason comes from the public)."""
+The CSV is written for French spreadsheets by app/services/statistics/spreadsheet.py."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import format_date, format_decimal
@@ -16,6 +12,7 @@ from flask_babel import gettext as _
 from app import labels
 from app.models import EducationPriority, EventStatus, EventType, JobFamily, SchoolKind
 from app.reference.academies import academie_name
+from app.services.statistics import spreadsheet
 from app.services.statistics.impact import Figures
 
 
@@ -123,20 +120,6 @@ def _event_rows(figures: Figures) -> list[tuple[str, list[int], int]]:
 
 # --- CSV -----------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    text = str(value)
-    if not isinstance(value, int) and text.startswith(_FORMULA_START):
-        return "'" + text  # shown as text, never run as a formula
-    return text
-
-
 def csv_rows(figures: Figures) -> list[list]:
     period, reach, req, rm = figures.period, figures.reach, figures.requests, figures.role_models
     scope = _("National") if figures.academies is None else academie_names(figures.academies)
@@ -202,8 +185,4 @@ def csv_rows(figures: Figures) -> list[list]:
 
 
 def to_csv(figures: Figures) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    for row in csv_rows(figures):
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheet.write_csv(csv_rows(figures))

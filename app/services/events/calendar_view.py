@@ -7,17 +7,15 @@ with their own time zone). One query per view, whatever the number of events.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app import local_time
 from app.extensions import db
 from app.models import Assignment, AssignmentStatus, Event, EventSchool, EventStatus, EventType, User
 from app.services.common import scope
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass
@@ -41,14 +39,10 @@ class Period:
         return [self.days[i:i + 7] for i in range(0, len(self.days), 7)]
 
 
-def paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), PARIS).astimezone(UTC)
-
-
 def _events_between(user: User, start: date, end: date, *, include_cancelled: bool = True) -> list[Event]:
     query = (
         select(Event)
-        .where(Event.start_at >= paris_midnight(start), Event.start_at < paris_midnight(end))
+        .where(Event.start_at >= local_time.midnight(start), Event.start_at < local_time.midnight(end))
         .order_by(Event.start_at, Event.id)
     )
     if not include_cancelled:
@@ -59,13 +53,13 @@ def _events_between(user: User, start: date, end: date, *, include_cancelled: bo
 def _fill(days: list[CalendarDay], events: list[Event]) -> None:
     by_day = {d.day: d for d in days}
     for event in events:
-        slot = by_day.get(event.start_at.astimezone(PARIS).date())
+        slot = by_day.get(event.start_at.astimezone(local_time.DISPLAY_ZONE).date())
         if slot is not None:
             slot.events.append(event)
 
 
 def week(user: User, around: date, *, today: date | None = None) -> Period:
-    today = today or datetime.now(PARIS).date()
+    today = today or local_time.today()
     start = around - timedelta(days=around.weekday())
     end = start + timedelta(days=7)
     days = [CalendarDay(start + timedelta(days=i), is_today=start + timedelta(days=i) == today) for i in range(7)]
@@ -74,7 +68,7 @@ def week(user: User, around: date, *, today: date | None = None) -> Period:
 
 
 def month(user: User, around: date, *, today: date | None = None) -> Period:
-    today = today or datetime.now(PARIS).date()
+    today = today or local_time.today()
     first = around.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     start = first - timedelta(days=first.weekday())
@@ -125,9 +119,9 @@ def list_events(user: User, filters: EventFilters | None = None, *, limit: int =
         .limit(limit)
     )
     if f.start:
-        query = query.where(Event.start_at >= paris_midnight(f.start))
+        query = query.where(Event.start_at >= local_time.midnight(f.start))
     if f.end:
-        query = query.where(Event.start_at < paris_midnight(f.end + timedelta(days=1)))
+        query = query.where(Event.start_at < local_time.midnight(f.end + timedelta(days=1)))
     if f.status in EventStatus.__members__.values():
         query = query.where(Event.status == EventStatus(f.status))
     if f.type in EventType.__members__.values():

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import local_time
 from app.extensions import db
 from app.models import (
     AssignmentStatus,
@@ -54,7 +55,7 @@ class EventData:
     start_at: datetime
     end_at: datetime
     departement: str
-    timezone: str = "Europe/Paris"
+    timezone: str = local_time.DISPLAY_TIMEZONE
     description: str = ""
     venue: str = ""
     address: str = ""

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import local_time
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -34,7 +35,6 @@ from app.models import (
 )
 from app.services.common import scope
 from app.services.common.errors import Invalid
-from app.services.events.calendar_view import paris_midnight
 
 MAX_LIMIT = 100
 MAX_INT = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -129,9 +129,9 @@ def _event_filters(query: Select, q: EventQuery) -> Select:
     if q.academie:
         query = query.where(Event.academie == q.academie)
     if q.start is not None:
-        query = query.where(Event.start_at >= paris_midnight(q.start))
+        query = query.where(Event.start_at >= local_time.midnight(q.start))
     if q.end is not None:
-        query = query.where(Event.start_at < paris_midnight(q.end + timedelta(days=1)))
+        query = query.where(Event.start_at < local_time.midnight(q.end + timedelta(days=1)))
     if q.public_only:
         query = query.where(Event.is_public.is_(True))
     return query

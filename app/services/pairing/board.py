@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app import local_time
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -26,7 +27,6 @@ from app.models import (
 )
 from app.services.common import access, scope
 from app.services.common.errors import DomainError, NotFound
-from app.services.events.calendar_view import paris_midnight
 from app.services.pairing import assignments
 
 # The order the pairing board shows participations in.
@@ -152,7 +152,7 @@ def proposals_in_period(user: User, start: date, end: date, *, limit: int = 500)
         .options(contains_eager(Assignment.event), joinedload(Assignment.role_model))
         .where(Assignment.status == AssignmentStatus.PROPOSED,
                Event.status.in_((EventStatus.SCHEDULED, EventStatus.CONFIRMED)),
-               Event.start_at >= paris_midnight(start), Event.start_at < paris_midnight(end + timedelta(days=1)))
+               Event.start_at >= local_time.midnight(start), Event.start_at < local_time.midnight(end + timedelta(days=1)))
         .order_by(Event.start_at, Event.id, Assignment.score.desc(), Assignment.id)
         .limit(limit)
     )

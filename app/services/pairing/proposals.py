@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import local_time
 from app.extensions import db
 from app.links import external_url
 from app.matching import candidates as candidate_building
@@ -42,7 +43,6 @@ from app.models import Assignment, AssignmentStatus, Event, EventStatus, RoleMod
 from app.models.types import utcnow
 from app.services.common import access, audit, scope
 from app.services.common.errors import Conflict, NotAllowed
-from app.services.events.calendar_view import paris_midnight
 from app.services.mail.outbox import queue_email
 from app.services.pairing import assignments
 
@@ -218,8 +218,8 @@ def open_events(start: date, end: date, *, actor: User | str | None = ACTOR, aca
     now = now or utcnow()
     query = (
         select(Event)
-        .where(Event.status.in_(PLANNED_STATUSES), Event.start_at >= max(paris_midnight(start), now),
-               Event.start_at < paris_midnight(end + timedelta(days=1)))
+        .where(Event.status.in_(PLANNED_STATUSES), Event.start_at >= max(local_time.midnight(start), now),
+               Event.start_at < local_time.midnight(end + timedelta(days=1)))
         .order_by(Event.start_at, Event.id)
     )
     if academies:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from app import local_time
 from app.matching import candidates
 from app.models import Delivery, Event, EventStatus, EventType, TimeOfDay, VisitRequest
 from app.models.types import utcnow
@@ -77,7 +78,7 @@ class SlotPlan:
 
 def timezone_of(request: VisitRequest) -> str:
     academie = ACADEMIES.get(request.school.academie)
-    return academie.timezone if academie else "Europe/Paris"
+    return academie.timezone if academie else local_time.DISPLAY_TIMEZONE
 
 
 def _holiday_area(request: VisitRequest) -> str:

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
 import calendars
+from app import local_time
 from app.extensions import db
 from app.models import BusyInterval, ExternalCalendar, RoleModel, User
 from app.models.types import utcnow
@@ -139,7 +140,7 @@ def _request_for(calendar: ExternalCalendar, now: datetime) -> _Request:
         etag=calendar.etag if fresh else None,
         last_modified=calendar.last_modified if fresh else None,
         owner_emails=(rm.user.email,) if rm.user is not None else (),
-        timezone=home.timezone if home else "Europe/Paris",
+        timezone=home.timezone if home else local_time.DISPLAY_TIMEZONE,
     )
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import local_time
 from app.extensions import db
 from app.models import (
     ENGAGED_STATUSES,
@@ -27,8 +27,6 @@ from app.models import (
 from app.models.types import utcnow
 from app.services.common import scope
 from app.services.common.errors import NotFound
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass
@@ -60,9 +58,9 @@ class Profile:
 
 
 def _month_bounds(now: datetime) -> tuple[datetime, datetime]:
-    local = now.astimezone(PARIS).date().replace(day=1)
+    local = now.astimezone(local_time.DISPLAY_ZONE).date().replace(day=1)
     following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
-    return (datetime.combine(local, time(0), PARIS), datetime.combine(following, time(0), PARIS))
+    return (datetime.combine(local, time(0), local_time.DISPLAY_ZONE), datetime.combine(following, time(0), local_time.DISPLAY_ZONE))
 
 
 def _in_scope(user: User):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app import local_time
 from app.extensions import db
 from app.models import ENGAGED_STATUSES, Assignment, BusyInterval, Event, EventStatus, RoleModel
 
-TZ = ZoneInfo("Europe/Paris")
+TZ = local_time.DISPLAY_ZONE
 FIRST_HOUR, LAST_HOUR = 7, 20  # widened when something falls outside
 
 

@@ -1,23 +1,17 @@
-"""CSV exports of events and requests for a period, for spreadsheets.
-
-The format is what French Excel opens by double click without an import wizard: UTF-8 with a
-byte-order mark (without it Excel reads Windows-1252 and breaks every accent), `;` as separator
-(French Excel's list separator, since `,` is the decimal comma), CRLF line ends, dates as
-dd/mm/yyyy HH:MM in the event's zone. Cells starting with = + - @ are prefixed with a quote so a
-school name can never run as a formula (CSV injection).
+"""CSV exports of events and requests for a period, for spreadsheets (app/services/statistics/
+spreadsheet.py writes them as French Excel opens them). Dates are dd/mm/yyyy HH:MM in the
+event's zone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import labels
+from app import labels, local_time
 from app.extensions import db
 from app.models import (
     AssignmentStatus,
@@ -28,10 +22,7 @@ from app.models import (
     VisitRequest,
 )
 from app.services.common import scope
-from app.services.events.calendar_view import paris_midnight
-
-BOM = "\ufeff"
-SEPARATOR = ";"
+from app.services.statistics import spreadsheet
 
 EVENT_HEADERS = [
     "Identifiant", "Type", "Titre", "Statut", "Début", "Fin", "Fuseau horaire", "Lieu", "Commune", "Département",
@@ -44,26 +35,6 @@ REQUEST_HEADERS = [
 ]
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _write(headers: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
-
-
 def _local(value, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M") if value else ""
 
@@ -72,7 +43,7 @@ def events_csv(user: User, start: date, end: date) -> bytes:
     """Events starting in [start, end] (inclusive, Paris days) in the user's scope."""
     query = (
         select(Event)
-        .where(Event.start_at >= paris_midnight(start), Event.start_at < paris_midnight(date.fromordinal(end.toordinal() + 1)))
+        .where(Event.start_at >= local_time.midnight(start), Event.start_at < local_time.midnight(date.fromordinal(end.toordinal() + 1)))
         .options(selectinload(Event.schools).joinedload(EventSchool.school), selectinload(Event.assignments))
         .order_by(Event.start_at, Event.id)
     )
@@ -88,15 +59,15 @@ def events_csv(user: User, start: date, end: date) -> bytes:
             e.role_models_max, " | ".join(f"{s.school.name} ({s.school.uai})" for s in e.schools),
             headcount or None, girls if e.schools else None, e.cancel_reason,
         ])
-    return _write(EVENT_HEADERS, rows)
+    return spreadsheet.write_csv([EVENT_HEADERS, *rows])
 
 
 def requests_csv(user: User, start: date, end: date) -> bytes:
     """Requests received in [start, end] (inclusive, Paris days) in the user's scope."""
     query = (
         select(VisitRequest).join(VisitRequest.school)
-        .where(VisitRequest.submitted_at >= paris_midnight(start),
-               VisitRequest.submitted_at < paris_midnight(date.fromordinal(end.toordinal() + 1)))
+        .where(VisitRequest.submitted_at >= local_time.midnight(start),
+               VisitRequest.submitted_at < local_time.midnight(date.fromordinal(end.toordinal() + 1)))
         .options(joinedload(VisitRequest.school), selectinload(VisitRequest.windows))
         .order_by(VisitRequest.submitted_at, VisitRequest.id)
     )
@@ -106,8 +77,8 @@ def requests_csv(user: User, start: date, end: date) -> bytes:
         windows = " | ".join(f"{w.start_date:%d/%m/%Y}–{w.end_date:%d/%m/%Y}" for w in r.windows)
         priority = {"rep": "REP", "rep_plus": "REP+"}.get(s.priority.value, "")
         rows.append([
-            r.id, _local(r.submitted_at, "Europe/Paris"), labels.label(labels.REQUEST_STATUSES, r.status),
+            r.id, _local(r.submitted_at, local_time.DISPLAY_TIMEZONE), labels.label(labels.REQUEST_STATUSES, r.status),
             labels.label(labels.EVENT_TYPES, r.format), s.name, s.uai, s.commune, s.departement, s.academie, priority,
             ", ".join(r.class_levels), r.headcount, r.girls_count, windows, ", ".join(r.topics),
         ])
-    return _write(REQUEST_HEADERS, rows)
+    return spreadsheet.write_csv([REQUEST_HEADERS, *rows])

@@ -6,15 +6,14 @@ from __future__ import annotations
 import statistics as pystats
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app import local_time
 from app.models import EducationPriority
 from app.services.common.errors import Invalid
 
-PARIS = ZoneInfo("Europe/Paris")
 MAX_MONTHS = 60  # five school years: the month CASE stays small, the charts readable
 
 
@@ -44,7 +43,7 @@ class Period:
         return self.end - timedelta(days=1)
 
     def instants(self) -> tuple[datetime, datetime]:
-        return paris_midnight(self.start), paris_midnight(self.end)
+        return local_time.midnight(self.start), local_time.midnight(self.end)
 
     def months(self) -> list[date]:
         """First day of every month the period touches."""
@@ -57,8 +56,6 @@ class Period:
         return months
 
 
-def paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(UTC)
 
 
 def _next_month(month: date) -> date:

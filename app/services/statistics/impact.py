@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, distinct, exists, false, func, literal_column, or_, select
 
+from app import local_time
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -41,14 +42,12 @@ from app.reference.academies import ACADEMIES
 from app.services.common import scope
 from app.services.statistics.figures import (  # noqa: F401  (re-exported: callers use statistics.X)
     MAX_MONTHS,
-    PARIS,
     Figures,
     Headline,
     Period,
     Reach,
     RequestFigures,
     RoleModelFigures,
-    paris_midnight,
 )
 
 DORMANT_AFTER_DAYS = 365
@@ -99,7 +98,7 @@ def _month_index(column, period: Period):
     months = period.months()
     if len(months) == 1:
         return literal_column("0")
-    whens = [(column < paris_midnight(m), i) for i, m in enumerate(months[1:])]
+    whens = [(column < local_time.midnight(m), i) for i, m in enumerate(months[1:])]
     return case(*whens, else_=len(months) - 1)
 
 

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import local_time
 from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
 from app.services.events import calendar_view, desk, lifecycle
@@ -32,7 +33,7 @@ def _date_arg(name: str, default: date | None = None) -> date | None:
 
 
 def _today() -> date:
-    return datetime.now(calendar_view.PARIS).date()
+    return local_time.today()
 
 
 @bp.get("/evenements")

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app import labels
+from app import labels, local_time
 from app.models import EventType
 from app.reference.academies import ACADEMIES
 from app.services.common.errors import DomainError
@@ -44,7 +44,7 @@ class EventForm(FlaskForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
-    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES], default="Europe/Paris")
+    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES], default=local_time.DISPLAY_TIMEZONE)
     departement = StringField(_l("Département"), filters=[_strip], validators=[DataRequired(_l("Indiquez le département.")), Length(max=3)])
     venue = StringField(_l("Lieu"), filters=[_strip], validators=[Length(max=200)])
     address = StringField(_l("Adresse"), filters=[_strip], validators=[Length(max=300)])

@@ -3,7 +3,7 @@ CSV export and a one-page printable report, all for the period chosen in a GET f
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Response, render_template, request
 from flask_babel import format_date
@@ -14,12 +14,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
+from app import local_time
 from app.services.common.errors import Invalid
 from app.services.statistics import impact
 from app.web import statistics_view
 from app.web.organizer.views import bp
 
-PARIS = impact.PARIS
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -37,7 +37,7 @@ class PeriodForm(FlaskForm):
 
 
 def _today() -> date:
-    return datetime.now(PARIS).date()
+    return local_time.today()
 
 
 def _presets(today: date) -> list[tuple[str, impact.Period]]:
