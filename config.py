@@ -70,6 +70,18 @@ class Config:
     RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "3"))
     REMINDER_DAYS = tuple(int(d) for d in os.environ.get("REMINDER_DAYS", "7,1").split(",") if d)
     INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
+    # The dashboard lists invitations left unanswered for this many days.
+    STALE_INVITATION_DAYS = int(os.environ.get("STALE_INVITATION_DAYS", "3"))
+    # Rate limits (Flask-Limiter syntax) of the JSON API per token, and of request forms per address.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    REQUEST_FORM_RATE_LIMIT = os.environ.get("REQUEST_FORM_RATE_LIMIT", "10 per minute; 60 per hour")
+    # Role models' own calendars (app/services/role_models/calendar_sync.py): seconds to wait for
+    # a byte, and for the whole calendar; loopback addresses are refused except in tests.
+    CALENDAR_FETCH_READ_TIMEOUT = float(os.environ.get("CALENDAR_FETCH_READ_TIMEOUT", "10"))
+    CALENDAR_FETCH_TOTAL_TIMEOUT = float(os.environ.get("CALENDAR_FETCH_TOTAL_TIMEOUT", "30"))
+    CALENDAR_FETCH_ALLOW_LOOPBACK = False
+    # Where people write about their personal data (the privacy page).
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "confidentialite@industrielles.example")
     # The feeds' speed layers (app/feeds), each of which can be switched off on its own; the
     # answers are the same byte for byte, only slower (bench/feeds.py measures each).
     # Rendered calendar feeds kept per process (bytes); 0 renders every request.

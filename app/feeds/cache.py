@@ -172,7 +172,7 @@ class FeedCache:
     @property
     def max_bytes(self) -> int:
         if self._max_bytes is None:
-            return int(current_app.config.get("FEED_CACHE_MAX_BYTES", 64 * 1024 * 1024))
+            return int(current_app.config["FEED_CACHE_MAX_BYTES"])
         return self._max_bytes
 
     def get_or_render(self, key: tuple | None, render) -> RenderedFeed:

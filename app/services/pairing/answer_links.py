@@ -30,7 +30,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def link_lifetime() -> timedelta:
     # Unanswered invitations expire after INVITATION_EXPIRY_DAYS (a job); a day more so that a
     # link opened just before that still reaches the page that says what happened.
-    return timedelta(days=current_app.config.get("INVITATION_EXPIRY_DAYS", 7) + 1)
+    return timedelta(days=current_app.config["INVITATION_EXPIRY_DAYS"] + 1)
 
 
 def answer_token(assignment: Assignment) -> str:

@@ -35,7 +35,7 @@ def invitation_sent(assignment: Assignment, actor: User | None) -> None:
     urls = answer_links.answer_urls(assignment)
     _role_model_email(assignment, template="assignment_invitation", method="REQUEST",
                       why=f"invited:v{assignment.link_version}", accept_url=urls["accept"],
-                      decline_url=urls["decline"], expires_days=current_app.config.get("INVITATION_EXPIRY_DAYS", 7))
+                      decline_url=urls["decline"], expires_days=current_app.config["INVITATION_EXPIRY_DAYS"])
 
 
 def answer_received(assignment: Assignment) -> None:

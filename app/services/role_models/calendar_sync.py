@@ -104,14 +104,14 @@ class _Request:
 
 def _allow_loopback() -> bool:
     # Only tests set this, to reach their local HTTP server; every other address check stays.
-    return bool(current_app.config.get("CALENDAR_FETCH_ALLOW_LOOPBACK", False))
+    return bool(current_app.config["CALENDAR_FETCH_ALLOW_LOOPBACK"])
 
 
 def _fetch_timeouts() -> dict[str, float]:
     # A server that hangs costs the sync job at most this long (tests shorten it).
     config = current_app.config
-    return {"read_timeout": float(config.get("CALENDAR_FETCH_READ_TIMEOUT", 10.0)),
-            "total_timeout": float(config.get("CALENDAR_FETCH_TOTAL_TIMEOUT", 30.0))}
+    return {"read_timeout": float(config["CALENDAR_FETCH_READ_TIMEOUT"]),
+            "total_timeout": float(config["CALENDAR_FETCH_TOTAL_TIMEOUT"])}
 
 
 def fetch_busy(request: _Request, now: datetime) -> Outcome:

@@ -23,7 +23,6 @@ from app.services.common.errors import DomainError, NotAllowed
 from app.web.api import problems
 
 bp = Blueprint("api", __name__, description="Rencontres API, version 1.")
-API_RATE_LIMIT = "300 per minute"
 BEARER = [{"bearerAuth": []}]
 
 
@@ -93,7 +92,7 @@ def _rate_key() -> str:
 
 
 def _api_rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", API_RATE_LIMIT)
+    return current_app.config["API_RATE_LIMIT"]
 
 
 limiter.limit(_api_rate_limit, key_func=_rate_key)(bp)

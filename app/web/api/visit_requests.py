@@ -14,7 +14,6 @@ from app.services.requests.schools import NewSchool
 from app.services.requests.windows import Window
 from app.web.api import schemas
 from app.web.api.views import bp, current_token, etag
-from app.web.public.requests import FORM_RATE_LIMIT
 
 TAG = ["Visit requests"]
 # The service speaks the form's field names; the API's are nested.
@@ -31,7 +30,7 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _form_rate_limit() -> str:
-    return current_app.config.get("REQUEST_FORM_RATE_LIMIT", FORM_RATE_LIMIT)
+    return current_app.config["REQUEST_FORM_RATE_LIMIT"]
 
 
 def _has_token() -> bool:

@@ -8,6 +8,6 @@ from app.web.organizer.views import bp
 @bp.get("/")
 def dashboard():
     board = dashboard_service.needs_attention(
-        current_user, stale_after_days=current_app.config.get("STALE_INVITATION_DAYS", 3)
+        current_user, stale_after_days=current_app.config["STALE_INVITATION_DAYS"]
     )
     return render_template("organizer/dashboard.html", board=board)

@@ -9,5 +9,5 @@ from app.web.public.views import bp
 def privacy():
     return render_template(
         "public/privacy.html", retention_years=current_app.config["RETENTION_YEARS"],
-        contact=current_app.config.get("PRIVACY_CONTACT", "confidentialite@industrielles.example"),
+        contact=current_app.config["PRIVACY_CONTACT"],
     )

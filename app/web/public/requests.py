@@ -41,7 +41,7 @@ LOOKUP_RATE_LIMIT = "60 per minute"
 
 
 def _form_rate_limit() -> str:
-    return current_app.config.get("REQUEST_FORM_RATE_LIMIT", FORM_RATE_LIMIT)
+    return current_app.config["REQUEST_FORM_RATE_LIMIT"]
 
 
 def _no_referrer(response):

@@ -99,3 +99,19 @@ def test_warnings_are_logged_at_start(caplog):
 def test_the_shipped_development_and_test_configurations_start():
     assert check({k: getattr(DevelopmentConfig, k) for k in dir(DevelopmentConfig) if k.isupper()})[0] == []
     assert check({k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()})[0] == []
+
+
+def test_every_configuration_key_the_app_reads_is_declared_in_config_py():
+    """One place lists what can be configured (with its default and why): config.py."""
+    import re
+    from pathlib import Path
+
+    from flask import Flask
+
+    root = Path(__file__).resolve().parents[3]
+    read = set()
+    for path in [*(root / "app").rglob("*.py"), *(root / "calendars").rglob("*.py")]:
+        read.update(re.findall(r"config(?:\.get\(|\[)\"([A-Z][A-Z0-9_]+)\"", path.read_text(encoding="utf-8")))
+    declared = {name for name in dir(Config) if name.isupper()} | set(Flask.default_config)
+    assert read, "the scan found nothing: its pattern is out of date"
+    assert sorted(read - declared) == []
