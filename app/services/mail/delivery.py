@@ -25,7 +25,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from app.extensions import db
 from app.models import EmailStatus, OutboxEmail
@@ -237,25 +237,7 @@ def send_outbox() -> None:
     send_due()
 
 
-# --- reading, for the organizers' outbox page (issue 8) -----------------------------------------
-
-
-def list_outbox(*, status: EmailStatus | str | None = None, event_id: int | None = None,
-                limit: int = 100, offset: int = 0) -> list[OutboxEmail]:
-    """Newest first; failed and pending emails are what an organizer looks for."""
-    query = select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
-    if status is not None:
-        query = query.where(OutboxEmail.status == EmailStatus(status))
-    if event_id is not None:
-        query = query.where(OutboxEmail.event_id == event_id)
-    return list(db.session.scalars(query.limit(limit).offset(offset)))
-
-
-def outbox_counts() -> dict[str, int]:
-    rows = db.session.execute(select(OutboxEmail.status, func.count()).group_by(OutboxEmail.status))
-    counts = {status.value: 0 for status in EmailStatus}
-    counts.update({EmailStatus(status).value: n for status, n in rows})
-    return counts
+# --- the organizers' outbox page (app/services/mail/outbox_desk.py reads it in scope) ----------
 
 
 def requeue(email: OutboxEmail) -> bool:

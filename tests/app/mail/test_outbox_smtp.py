@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from app.extensions import db as _db
 from app.models import EmailStatus, OutboxEmail
 from app.services.events import lifecycle
 from app.services.mail import delivery
@@ -94,6 +96,10 @@ def test_smtp_down_for_a_while_then_back_nothing_lost_nothing_twice(db, smtp):
         assert (email.status, email.last_error) == (EmailStatus.SENT, None)
 
 
+def _ids_with(status: EmailStatus) -> list[int]:
+    return list(_db.session.scalars(select(OutboxEmail.id).where(OutboxEmail.status == status)))
+
+
 def test_a_refused_recipient_fails_visibly_without_blocking_the_others(db, smtp):
     bad = _email(db, "bounce@example.org")
     good = _email(db, "ok@example.org")
@@ -104,8 +110,7 @@ def test_a_refused_recipient_fails_visibly_without_blocking_the_others(db, smtp)
     db.session.refresh(good)
     assert bad.status == EmailStatus.FAILED and "550" in bad.last_error
     assert good.status == EmailStatus.SENT
-    assert [e.id for e in delivery.list_outbox(status="failed")] == [bad.id]
-    assert delivery.outbox_counts()["failed"] == 1
+    assert _ids_with(EmailStatus.FAILED) == [bad.id]
 
     assert delivery.requeue(bad)
     db.session.commit()
@@ -156,7 +161,7 @@ def test_without_smtp_configured_emails_stay_in_the_outbox(db, app):
     assert report.sent == 0 and report.error is None
     db.session.refresh(email)
     assert (email.status, email.attempts) == (EmailStatus.PENDING, 0)
-    assert [e.id for e in delivery.list_outbox(status=EmailStatus.PENDING)] == [email.id]
+    assert _ids_with(EmailStatus.PENDING) == [email.id]
 
 
 @pytest.mark.parametrize(
