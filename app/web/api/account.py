@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import g
 
-from app.web.api import schemas
+from app.web.api.schemas.account import MeSchema
 from app.web.api.views import bp, etag, organizer_only
 
 
 @bp.route("/me", tags=["Account"])
 @organizer_only
 @etag
-@bp.response(200, schemas.MeSchema)
+@bp.response(200, MeSchema)
 def me():
     """The token's account
 

@@ -14,8 +14,24 @@ from app.links import external_url
 from app.models import AssignmentStatus
 from app.services.events import desk, lifecycle, listings
 from app.services.pairing import assignments, board, proposals
-from app.web.api import schemas
 from app.web.api.public import event_query
+from app.web.api.schemas.assignments import (
+    AssignmentCreateSchema,
+    AssignmentListSchema,
+    AssignmentSchema,
+    ProposalRunSchema,
+)
+from app.web.api.schemas.common import REASON_EXAMPLE, ReasonSchema
+from app.web.api.schemas.events import (
+    EVENT_EXAMPLE,
+    RESCHEDULE_EXAMPLE,
+    EventArgs,
+    EventCreateSchema,
+    EventPageSchema,
+    EventSchema,
+    EventUpdateSchema,
+    RescheduleSchema,
+)
 from app.web.api.views import bp, etag, next_link, organizer_only
 
 EVENTS, ASSIGNMENTS, MATCHING = ["Events"], ["Assignments"], ["Matching"]
@@ -35,8 +51,8 @@ def _saved(result):
 @bp.route("/events", tags=EVENTS)
 @organizer_only
 @etag
-@bp.arguments(schemas.EventArgs, location="query")
-@bp.response(200, schemas.EventPageSchema)
+@bp.arguments(EventArgs, location="query")
+@bp.response(200, EventPageSchema)
 def list_events(args):
     """Events
 
@@ -49,8 +65,8 @@ def list_events(args):
 
 @bp.route("/events", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.EventCreateSchema, example=schemas.EVENT_EXAMPLE)
-@bp.response(201, schemas.EventSchema, headers={"Location": {"schema": {"type": "string"}}})
+@bp.arguments(EventCreateSchema, example=EVENT_EXAMPLE)
+@bp.response(201, EventSchema, headers={"Location": {"schema": {"type": "string"}}})
 def create_event(body):
     """Create an event
 
@@ -65,7 +81,7 @@ def create_event(body):
 @bp.route(f"/events/{EVENT_ID}", tags=EVENTS)
 @organizer_only
 @etag
-@bp.response(200, schemas.EventSchema)
+@bp.response(200, EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def get_event(event_id: int):
     """An event"""
@@ -74,8 +90,8 @@ def get_event(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}", methods=["PATCH"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.EventUpdateSchema, example={"title": "Nouveau titre"})
-@bp.response(200, schemas.EventSchema)
+@bp.arguments(EventUpdateSchema, example={"title": "Nouveau titre"})
+@bp.response(200, EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def update_event(body, event_id: int):
@@ -93,7 +109,7 @@ def update_event(body, event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/publish", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.response(200, schemas.EventSchema)
+@bp.response(200, EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def publish_event(event_id: int):
@@ -106,8 +122,8 @@ def publish_event(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/reschedule", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.RescheduleSchema, example=schemas.RESCHEDULE_EXAMPLE)
-@bp.response(200, schemas.EventSchema)
+@bp.arguments(RescheduleSchema, example=RESCHEDULE_EXAMPLE)
+@bp.response(200, EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def reschedule_event(body, event_id: int):
@@ -122,8 +138,8 @@ def reschedule_event(body, event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/cancel", methods=["POST"], tags=EVENTS)
 @organizer_only
-@bp.arguments(schemas.ReasonSchema, example=schemas.REASON_EXAMPLE)
-@bp.response(200, schemas.EventSchema)
+@bp.arguments(ReasonSchema, example=REASON_EXAMPLE)
+@bp.response(200, EventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def cancel_event(body, event_id: int):
@@ -141,7 +157,7 @@ def cancel_event(body, event_id: int):
 @bp.route(f"/events/{EVENT_ID}/assignments", tags=ASSIGNMENTS)
 @organizer_only
 @etag
-@bp.response(200, schemas.AssignmentListSchema)
+@bp.response(200, AssignmentListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def list_assignments(event_id: int):
     """Role models on an event
@@ -153,8 +169,8 @@ def list_assignments(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/assignments", methods=["POST"], tags=ASSIGNMENTS)
 @organizer_only
-@bp.arguments(schemas.AssignmentCreateSchema)
-@bp.response(201, schemas.AssignmentSchema, headers={"Location": {"schema": {"type": "string"}}})
+@bp.arguments(AssignmentCreateSchema)
+@bp.response(201, AssignmentSchema, headers={"Location": {"schema": {"type": "string"}}})
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def add_assignment(body, event_id: int):
@@ -169,7 +185,7 @@ def add_assignment(body, event_id: int):
 @bp.route(f"/assignments/{ASSIGNMENT_ID}", tags=ASSIGNMENTS)
 @organizer_only
 @etag
-@bp.response(200, schemas.AssignmentSchema)
+@bp.response(200, AssignmentSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def get_assignment(assignment_id: int):
     """A participation"""
@@ -178,7 +194,7 @@ def get_assignment(assignment_id: int):
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/invite", methods=["POST"], tags=ASSIGNMENTS)
 @organizer_only
-@bp.response(200, schemas.AssignmentSchema)
+@bp.response(200, AssignmentSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def invite_assignment(assignment_id: int):
@@ -191,7 +207,7 @@ def invite_assignment(assignment_id: int):
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/confirm", methods=["POST"], tags=ASSIGNMENTS)
 @organizer_only
-@bp.response(200, schemas.AssignmentSchema)
+@bp.response(200, AssignmentSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def confirm_assignment(assignment_id: int):
@@ -205,8 +221,8 @@ def confirm_assignment(assignment_id: int):
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/cancel", methods=["POST"], tags=ASSIGNMENTS)
 @organizer_only
-@bp.arguments(schemas.ReasonSchema, example=schemas.REASON_EXAMPLE)
-@bp.response(200, schemas.AssignmentSchema)
+@bp.arguments(ReasonSchema, example=REASON_EXAMPLE)
+@bp.response(200, AssignmentSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def cancel_assignment(body, assignment_id: int):
@@ -224,7 +240,7 @@ def cancel_assignment(body, assignment_id: int):
 @bp.route(f"/events/{EVENT_ID}/proposals", tags=MATCHING)
 @organizer_only
 @etag
-@bp.response(200, schemas.AssignmentListSchema)
+@bp.response(200, AssignmentListSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def list_proposals(event_id: int):
     """Current proposals
@@ -237,7 +253,7 @@ def list_proposals(event_id: int):
 
 @bp.route(f"/events/{EVENT_ID}/proposals", methods=["POST"], tags=MATCHING)
 @organizer_only
-@bp.response(200, schemas.ProposalRunSchema)
+@bp.response(200, ProposalRunSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.alt_response(409, response="CONFLICT")
 def run_proposals(event_id: int):

@@ -7,7 +7,9 @@ from datetime import timedelta
 from app.services.common.errors import NotFound
 from app.services.events import listings
 from app.services.statistics import impact
-from app.web.api import schemas
+from app.web.api.schemas.common import PeriodArgs
+from app.web.api.schemas.events import PublicEventArgs, PublicEventPageSchema, PublicEventSchema
+from app.web.api.schemas.statistics import HeadlineSchema
 from app.web.api.statistics import headline_json
 from app.web.api.views import bp, etag, next_link
 
@@ -26,8 +28,8 @@ def event_query(args: dict, **extra) -> listings.EventQuery:
 
 @bp.route("/public/events", tags=TAG)
 @etag
-@bp.arguments(schemas.PublicEventArgs, location="query")
-@bp.response(200, schemas.PublicEventPageSchema)
+@bp.arguments(PublicEventArgs, location="query")
+@bp.response(200, PublicEventPageSchema)
 def public_events(args):
     """Public events
 
@@ -40,7 +42,7 @@ def public_events(args):
 
 @bp.route("/public/events/<int(max=2147483647):event_id>", tags=TAG)
 @etag
-@bp.response(200, schemas.PublicEventSchema)
+@bp.response(200, PublicEventSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def public_event(event_id: int):
     """A public event"""
@@ -52,8 +54,8 @@ def public_event(event_id: int):
 
 @bp.route("/public/statistics", tags=["Statistics"])
 @etag
-@bp.arguments(schemas.PeriodArgs, location="query")
-@bp.response(200, schemas.HeadlineSchema)
+@bp.arguments(PeriodArgs, location="query")
+@bp.response(200, HeadlineSchema)
 def public_statistics(args):
     """Headline figures
 

@@ -6,7 +6,7 @@ from flask import g
 
 from app.services.events import listings
 from app.services.role_models import directory
-from app.web.api import schemas
+from app.web.api.schemas.role_models import RoleModelArgs, RoleModelDetailSchema, RoleModelPageSchema
 from app.web.api.views import bp, etag, next_link, organizer_only
 
 TAG = ["Role models"]
@@ -26,8 +26,8 @@ class _Detail:
 @bp.route("/role-models", tags=TAG)
 @organizer_only
 @etag
-@bp.arguments(schemas.RoleModelArgs, location="query")
-@bp.response(200, schemas.RoleModelPageSchema)
+@bp.arguments(RoleModelArgs, location="query")
+@bp.response(200, RoleModelPageSchema)
 def list_role_models(args):
     """Role models
 
@@ -46,7 +46,7 @@ def list_role_models(args):
 @bp.route("/role-models/<int(max=2147483647):role_model_id>", tags=TAG)
 @organizer_only
 @etag
-@bp.response(200, schemas.RoleModelDetailSchema)
+@bp.response(200, RoleModelDetailSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def get_role_model(role_model_id: int):
     """A role model

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, send_from_directory
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from app.web.api.schemas import ProblemSchema
+from app.web.api.schemas.problems import ProblemSchema
 
 PREFIX = "/api/v1"
 PROBLEM_JSON = "application/problem+json"

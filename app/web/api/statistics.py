@@ -8,7 +8,8 @@ from datetime import timedelta
 from flask import g
 
 from app.services.statistics import impact
-from app.web.api import schemas
+from app.web.api.schemas.common import PeriodArgs
+from app.web.api.schemas.statistics import StatisticsSchema
 from app.web.api.views import bp, etag, organizer_only
 
 TAG = ["Statistics"]
@@ -17,8 +18,8 @@ TAG = ["Statistics"]
 @bp.route("/statistics", tags=TAG)
 @organizer_only
 @etag
-@bp.arguments(schemas.PeriodArgs, location="query")
-@bp.response(200, schemas.StatisticsSchema)
+@bp.arguments(PeriodArgs, location="query")
+@bp.response(200, StatisticsSchema)
 def statistics_for_period(args):
     """Impact figures
 

@@ -12,7 +12,13 @@ from app.services.common.errors import NotFound
 from app.services.requests import emails, visit_requests
 from app.services.requests.schools import NewSchool
 from app.services.requests.windows import Window
-from app.web.api import schemas
+from app.web.api.schemas.visit_requests import (
+    VISIT_REQUEST_EXAMPLE,
+    IdempotencyHeaders,
+    VisitRequestCreatedSchema,
+    VisitRequestCreateSchema,
+    VisitRequestFollowupSchema,
+)
 from app.web.api.views import bp, current_token, etag
 
 TAG = ["Visit requests"]
@@ -68,12 +74,12 @@ def _request_data(body: dict) -> visit_requests.RequestData:
 
 @bp.route("/visit-requests", methods=["POST"], tags=TAG)
 @limiter.limit(_form_rate_limit, exempt_when=_has_token)
-@bp.arguments(schemas.IdempotencyHeaders, location="headers")
-@bp.arguments(schemas.VisitRequestCreateSchema, example=schemas.VISIT_REQUEST_EXAMPLE)
-@bp.response(201, schemas.VisitRequestCreatedSchema, headers={"Location": {"schema": {"type": "string"}}})
+@bp.arguments(IdempotencyHeaders, location="headers")
+@bp.arguments(VisitRequestCreateSchema, example=VISIT_REQUEST_EXAMPLE)
+@bp.response(201, VisitRequestCreatedSchema, headers={"Location": {"schema": {"type": "string"}}})
 @bp.alt_response(
     200,
-    schema=schemas.VisitRequestCreatedSchema,
+    schema=VisitRequestCreatedSchema,
     success=True,
     description="The same Idempotency-Key was sent before: the request already made "
     "(without its follow-up token, which was given the first time).",
@@ -102,7 +108,7 @@ def create_visit_request(headers, body):
 
 @bp.route("/visit-requests/<string(maxlength=100):token>", tags=TAG)
 @etag
-@bp.response(200, schemas.VisitRequestFollowupSchema)
+@bp.response(200, VisitRequestFollowupSchema)
 @bp.alt_response(404, response="NOT_FOUND")
 def followup_visit_request(token: str):
     """Follow a request

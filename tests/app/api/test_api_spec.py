@@ -109,21 +109,22 @@ def test_docs_are_served_by_the_app_without_a_cdn(client):
 def test_documented_examples_are_accepted(client, create_user):
     import time_machine
 
-    from app.web.api import schemas
+    from app.web.api.schemas.events import EVENT_EXAMPLE, RESCHEDULE_EXAMPLE
+    from app.web.api.schemas.visit_requests import VISIT_REQUEST_EXAMPLE
     from tests.support.school_requests import TODAY
 
     headers = bearer(create_user(academies=["paris"]))
-    created = client.post("/api/v1/events", json=schemas.EVENT_EXAMPLE, headers=headers)
+    created = client.post("/api/v1/events", json=EVENT_EXAMPLE, headers=headers)
     assert created.status_code == 201, created.get_json()
     event_id = created.get_json()["id"]
     moved = client.post(
-        f"/api/v1/events/{event_id}/reschedule", json=schemas.RESCHEDULE_EXAMPLE, headers=headers
+        f"/api/v1/events/{event_id}/reschedule", json=RESCHEDULE_EXAMPLE, headers=headers
     )
     assert moved.status_code == 200
     with time_machine.travel(TODAY, tick=True):
         asked = client.post(
             "/api/v1/visit-requests",
-            json=schemas.VISIT_REQUEST_EXAMPLE,
+            json=VISIT_REQUEST_EXAMPLE,
             headers={"Idempotency-Key": "4d6f1c2e-0b7a-4c55-9a0e-2f1b8c3d7e90"},
         )
     assert asked.status_code == 201, asked.get_json()

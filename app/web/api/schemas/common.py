@@ -1,0 +1,92 @@
+"""Field types and arguments shared by the resources' schemas."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+MAX_ID = 2**31 - 1
+
+
+class Text(fields.String):
+    """A string the database can store: no NUL character, no lone surrogate."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in value:
+            raise ValidationError("Must not contain NUL characters.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("Must be valid Unicode text.") from None
+        return value
+
+
+def Enum(enum_cls, **kwargs) -> fields.Enum:
+    return fields.Enum(enum_cls, by_value=fields.String, **kwargs)
+
+
+def Instant(**kwargs) -> fields.AwareDateTime:
+    """An ISO 8601 instant with its UTC offset (naive times are refused)."""
+    return fields.AwareDateTime(
+        format="iso",
+        validate=validate.Range(datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 12, 31, tzinfo=UTC)),
+        **kwargs,
+    )
+
+
+def Day(**kwargs) -> fields.Date:
+    return fields.Date(validate=validate.Range(FIRST_DAY, LAST_DAY), **kwargs)
+
+
+def Id(**kwargs) -> fields.Integer:
+    return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+# --- paging and periods -------------------------------------------------------------------------
+
+
+class PageArgs(Schema):
+    cursor = Text(
+        validate=validate.Length(max=500),
+        metadata={"description": "`next_cursor` of the previous page; absent for the first page."},
+    )
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 100))
+
+
+class DateRangeMixin:
+    @validates_schema
+    def _end_after_start(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("Must not be before start.", "end")
+
+
+class PeriodArgs(DateRangeMixin, Schema):
+    start = Day(required=True, metadata={"description": "First day (Europe/Paris), included."})
+    end = Day(required=True, metadata={"description": "Last day (Europe/Paris), included."})
+
+
+class PeriodSchema(Schema):
+    start = fields.Date()
+    end = fields.Date(metadata={"description": "Last day, included."})
+
+
+# --- shared by several resources ----------------------------------------------------------------
+
+
+class SchoolRefSchema(Schema):
+    id = fields.Integer()
+    uai = fields.String()
+    name = fields.String()
+    commune = fields.String()
+    academie = fields.String()
+
+
+class ReasonSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(1, 2000))
+
+
+# Shown in the docs and tried first by the Schemathesis tests.
+REASON_EXAMPLE = {"reason": "Grève des transports"}
