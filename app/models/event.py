@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -16,11 +17,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models import limits
 from app.models.school import School
 from app.models.states import Status, allow, guard_transitions
 from app.models.types import Code, UTCDateTime, enum_column_type, utcnow
@@ -77,19 +77,19 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(128), unique=True, default=new_uid)
     type: Mapped[EventType] = mapped_column(enum_column_type(EventType, "event_type"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.EVENT_TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[EventStatus] = mapped_column(
         enum_column_type(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    timezone: Mapped[str] = mapped_column(String(limits.TIMEZONE_MAX), default="Europe/Paris")
     is_online: Mapped[bool] = mapped_column(Boolean, default=False)
     online_url: Mapped[str | None] = mapped_column(Text)
-    venue: Mapped[str] = mapped_column(String(200), default="")
-    address: Mapped[str] = mapped_column(String(300), default="")
-    commune: Mapped[str] = mapped_column(String(120), default="")
+    venue: Mapped[str] = mapped_column(String(limits.VENUE_MAX), default="")
+    address: Mapped[str] = mapped_column(String(limits.ADDRESS_MAX), default="")
+    commune: Mapped[str] = mapped_column(String(limits.COMMUNE_MAX), default="")
     departement: Mapped[str] = mapped_column(Code, index=True)
     academie: Mapped[str] = mapped_column(Code, index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
@@ -136,7 +136,7 @@ class EventSchool(db.Model):
 
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="RESTRICT"), primary_key=True)
-    class_level: Mapped[str] = mapped_column(String(40), default="")
+    class_level: Mapped[str] = mapped_column(String(limits.CLASS_LEVEL_MAX), default="")
     headcount: Mapped[int | None] = mapped_column(Integer)
     girls_count: Mapped[int | None] = mapped_column(Integer)
 

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models import limits
 from app.models.role_model import RoleModel
 from app.models.types import UTCDateTime, utcnow
 
@@ -18,7 +19,7 @@ class ExternalCalendar(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     role_model_id: Mapped[int] = mapped_column(ForeignKey("role_models.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)
-    label: Mapped[str] = mapped_column(String(100), default="")
+    label: Mapped[str] = mapped_column(String(limits.CALENDAR_LABEL_MAX), default="")
     etag: Mapped[str | None] = mapped_column(String(256))
     last_modified: Mapped[str | None] = mapped_column(String(64))  # the server's validator, verbatim
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models import limits
 from app.models.states import Status, allow, guard_transitions
 from app.models.types import Code, UTCDateTime, enum_column_type, utcnow
 from app.models.user import User
@@ -41,16 +42,18 @@ allow(
 
 class RoleModel(db.Model):
     __tablename__ = "role_models"
-    __table_args__ = (CheckConstraint("monthly_cap >= 0 AND monthly_cap <= 60", name="monthly_cap_range"),)
+    __table_args__ = (
+        CheckConstraint(f"monthly_cap >= 0 AND monthly_cap <= {limits.MONTHLY_CAP_MAX}", name="monthly_cap_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    job_title: Mapped[str] = mapped_column(String(200))
+    first_name: Mapped[str] = mapped_column(String(limits.FIRST_NAME_MAX))
+    last_name: Mapped[str] = mapped_column(String(limits.LAST_NAME_MAX))
+    phone: Mapped[str | None] = mapped_column(String(limits.PHONE_MAX))
+    job_title: Mapped[str] = mapped_column(String(limits.JOB_TITLE_MAX))
     job_family: Mapped[JobFamily] = mapped_column(enum_column_type(JobFamily, "job_family"))
-    company: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str] = mapped_column(String(limits.COMPANY_MAX))
     sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["fr"])
     # Event types (conference, school_visit, ...) this person is willing to do.
@@ -133,6 +136,6 @@ class AvailabilityException(db.Model):
     role_model_id: Mapped[int] = mapped_column(ForeignKey("role_models.id", ondelete="CASCADE"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[str] = mapped_column(String(limits.DAY_OFF_REASON_MAX), default="")
 
     role_model: Mapped[RoleModel] = relationship(back_populates="exceptions")

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models import limits
 from app.models.types import Code, UTCDateTime, enum_column_type, utcnow
 
 
@@ -36,14 +37,14 @@ class SchoolKind(enum.StrEnum):
 
 class School(db.Model):
     __tablename__ = "schools"
-    __table_args__ = (CheckConstraint("length(uai) = 8", name="uai_length"),)
+    __table_args__ = (CheckConstraint(f"length(uai) = {limits.UAI_LENGTH}", name="uai_length"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uai: Mapped[str] = mapped_column(String(8), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    uai: Mapped[str] = mapped_column(String(limits.UAI_LENGTH), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.SCHOOL_NAME_MAX))
     kind: Mapped[SchoolKind] = mapped_column(enum_column_type(SchoolKind, "school_kind"), default=SchoolKind.COLLEGE)
-    commune: Mapped[str] = mapped_column(String(120))
-    postal_code: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str] = mapped_column(String(limits.COMMUNE_MAX))
+    postal_code: Mapped[str | None] = mapped_column(String(limits.POSTAL_CODE_LENGTH))
     departement: Mapped[str] = mapped_column(Code, index=True)
     academie: Mapped[str] = mapped_column(Code, index=True)
     zone: Mapped[HolidayZone] = mapped_column(enum_column_type(HolidayZone, "holiday_zone"))
@@ -77,10 +78,10 @@ class SchoolContact(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(limits.FULL_NAME_MAX))
     role: Mapped[ContactRole] = mapped_column(enum_column_type(ContactRole, "contact_role"))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), index=True)
+    phone: Mapped[str | None] = mapped_column(String(limits.PHONE_MAX))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

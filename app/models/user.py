@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models import limits
 from app.models.types import Code, UTCDateTime, enum_column_type, utcnow
 
 
@@ -25,8 +26,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(limits.EMAIL_MAX), unique=True)
+    full_name: Mapped[str] = mapped_column(String(limits.FULL_NAME_MAX))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     role: Mapped[UserRole] = mapped_column(enum_column_type(UserRole, "user_role"))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
@@ -90,7 +91,7 @@ class ApiToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(limits.API_TOKEN_NAME_MAX))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

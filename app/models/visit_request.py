@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models import limits
 from app.models.event import EventType
 from app.models.school import School, SchoolContact
 from app.models.states import Status, allow, guard_transitions
@@ -27,7 +28,9 @@ class RequestStatus(Status):
 allow(
     RequestStatus,
     {
-        RequestStatus.SUBMITTED: {RequestStatus.IN_REVIEW, RequestStatus.SCHEDULED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN},
+        RequestStatus.SUBMITTED: {
+            RequestStatus.IN_REVIEW, RequestStatus.SCHEDULED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN
+        },
         RequestStatus.IN_REVIEW: {RequestStatus.SCHEDULED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN},
         # Back to review when the organizer cancels the event; withdrawn when the school cancels.
         RequestStatus.SCHEDULED: {RequestStatus.COMPLETED, RequestStatus.IN_REVIEW, RequestStatus.WITHDRAWN},
@@ -54,7 +57,7 @@ class TimeOfDay(enum.StrEnum):
 class VisitRequest(db.Model):
     __tablename__ = "visit_requests"
     __table_args__ = (
-        CheckConstraint("headcount > 0 AND headcount <= 1000", name="headcount_range"),
+        CheckConstraint(f"headcount > 0 AND headcount <= {limits.HEADCOUNT_MAX}", name="headcount_range"),
         CheckConstraint("girls_count >= 0 AND girls_count <= headcount", name="girls_within_headcount"),
     )
 
@@ -74,7 +77,7 @@ class VisitRequest(db.Model):
     )
     followup_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # One per rendered form, so a double submit creates one request.
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(limits.IDEMPOTENCY_KEY_MAX), unique=True)
     # A digest of what was sent with that key: the same key with other data is refused, not
     # answered with a request that says something else.
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))

@@ -16,14 +16,13 @@ from sqlalchemy import func, or_, select, update
 
 from app.extensions import db
 from app.feeds.tokens import hash_token
-from app.models import ApiToken, User
+from app.models import ApiToken, User, limits
 from app.models.types import utcnow
 from app.services.common import audit
 from app.services.common.errors import Conflict, Invalid, NotAllowed, NotFound
 
 PREFIX = "rct_"
 MAX_LIVE_TOKENS = 20
-NAME_MAX = 100
 # last_used_at is written at most this often, so reading the API does not write on every call.
 USE_RESOLUTION = timedelta(minutes=1)
 
@@ -40,8 +39,8 @@ def create(actor: User, *, name: str) -> tuple[ApiToken, str]:
     if not name:
         message = _l("Donnez un nom au jeton (par exemple l'outil qui l'utilisera).")
         raise Invalid(message, fields={"name": message})
-    if len(name) > NAME_MAX:
-        message = _l("%(max)s caractères au plus.", max=NAME_MAX)
+    if len(name) > limits.API_TOKEN_NAME_MAX:
+        message = _l("%(max)s caractères au plus.", max=limits.API_TOKEN_NAME_MAX)
         raise Invalid(message, fields={"name": message})
     live = db.session.scalar(
         select(func.count())

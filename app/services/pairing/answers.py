@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User
+from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User, limits
 from app.services.accounts.magic_links import LinkRefused
 from app.services.common.errors import Conflict
 from app.services.pairing import answer_links, assignments, bookings
@@ -87,7 +87,7 @@ def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool 
         raise Conflict(state, code=f"assignment_{assignment.status.value}")
     who = actor if actor is not None and actor.id == assignment.role_model.user_id else None
     if action == "decline":
-        assignments.decline(assignment, reason=(reason or "")[:1000], actor=who)
+        assignments.decline(assignment, reason=(reason or "")[:limits.ANSWER_REASON_MAX], actor=who)
         return Answer(assignment, True)
     bookings.require_free(assignment, by_role_model=True)
     found = clashes(assignment)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import EducationPriority, HolidayZone, School, SchoolKind
+from app.models import EducationPriority, HolidayZone, School, SchoolKind, limits
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT, Academie
 from app.reference.uai import departement_of_uai, is_valid_uai, normalize_uai
 from app.services.common.errors import Invalid
@@ -86,7 +86,7 @@ def new_school_errors(details: NewSchool) -> dict[str, str]:
     if not details.commune.strip():
         errors["commune"] = _l("Indiquez la commune de l'établissement.")
     postal = details.postal_code.strip()
-    if postal and (len(postal) != 5 or not postal.isdigit()):
+    if postal and (len(postal) != limits.POSTAL_CODE_LENGTH or not postal.isdigit()):
         errors["postal_code"] = _l("Un code postal a cinq chiffres.")
     return errors
 
@@ -106,8 +106,8 @@ def find_or_create(uai: str, details: NewSchool) -> tuple[School, bool]:
     postal = details.postal_code.strip()
     school = School(
         uai=placement.uai,
-        name=" ".join(details.name.split())[:200],
-        commune=" ".join(details.commune.split())[:120],
+        name=" ".join(details.name.split())[:limits.SCHOOL_NAME_MAX],
+        commune=" ".join(details.commune.split())[:limits.COMMUNE_MAX],
         postal_code=postal or None,
         kind=details.kind,
         priority=details.priority,

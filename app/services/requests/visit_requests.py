@@ -37,6 +37,7 @@ from app.models import (
     SchoolContact,
     User,
     VisitRequest,
+    limits,
 )
 from app.models.types import utcnow
 from app.services.common import audit
@@ -48,7 +49,6 @@ from app.services.requests.windows import Window
 
 OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
 SCHOOL_ACTOR = "school"  # the audit trail's name for whoever holds the follow-up link
-MAX_HEADCOUNT = 1000
 # Error code when an idempotency key comes back with other data (API problem type, form message).
 IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
 
@@ -123,8 +123,8 @@ def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
             errors.update(schools.new_school_errors(data.school))
     if 0 < data.headcount and data.girls_count > data.headcount:
         errors["girls_count"] = _l("Le nombre de filles ne peut pas dépasser l'effectif.")
-    if not 0 < data.headcount <= MAX_HEADCOUNT:
-        errors["headcount"] = _l("Indiquez un effectif entre 1 et %(max)s élèves.", max=MAX_HEADCOUNT)
+    if not 0 < data.headcount <= limits.HEADCOUNT_MAX:
+        errors["headcount"] = _l("Indiquez un effectif entre 1 et %(max)s élèves.", max=limits.HEADCOUNT_MAX)
     if not data.class_levels:
         errors["class_levels"] = _l("Choisissez au moins un niveau de classe.")
     if not data.consent:
@@ -149,7 +149,7 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
     with the first request would silently drop what changed.
     """
     key = (idempotency_key or "").strip()
-    if not 16 <= len(key) <= 64:
+    if not limits.IDEMPOTENCY_KEY_MIN <= len(key) <= limits.IDEMPOTENCY_KEY_MAX:
         raise Invalid(_l("Le formulaire est incomplet : rechargez la page et réessayez."), code="idempotency_key")
     fingerprint = _fingerprint(data)
     existing = _by_idempotency_key(key)
@@ -161,8 +161,9 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
     request = VisitRequest(
         school=school,
         contact=SchoolContact(
-            school_id=school.id, full_name=" ".join(data.contact_name.split())[:200], role=data.contact_role,
-            email=data.email.strip().lower()[:254], phone=data.phone.strip()[:40] or None, locale=data.locale,
+            school_id=school.id, full_name=" ".join(data.contact_name.split())[:limits.FULL_NAME_MAX],
+            role=data.contact_role, email=data.email.strip().lower()[:limits.EMAIL_MAX],
+            phone=data.phone.strip()[:limits.PHONE_MAX] or None, locale=data.locale,
         ),
         format=data.format,
         delivery=data.delivery,
@@ -261,7 +262,7 @@ def withdraw(request: VisitRequest, *, reason: str = "", actor: User | str = SCH
         raise Conflict(_l("Cette demande ne peut plus être retirée (elle est déjà close ou programmée)."),
                        code="request_not_open")
     request.status = RequestStatus.WITHDRAWN
-    request.status_reason = reason.strip()[:2000] or None
+    request.status_reason = reason.strip()[:limits.REASON_MAX] or None
     audit.record(actor, request, "request.withdrawn", reason=request.status_reason)
     emails.organizers_told(request, "request_withdrawn", reason=request.status_reason or "")
     return request
@@ -276,7 +277,7 @@ def cancel_visit(request: VisitRequest, *, reason: str, actor: User | str = SCHO
     if not can_cancel_visit(request, event, now=now):
         raise Conflict(_l("Cette rencontre ne peut plus être annulée en ligne (elle est passée ou déjà annulée)."),
                        code="visit_not_open")
-    reason = (reason or "").strip()[:2000]
+    reason = (reason or "").strip()[:limits.REASON_MAX]
     if not reason:
         message = _l("Indiquez la raison de l'annulation : elle aide l'équipe et les intervenant·es.")
         raise Invalid(message, fields={"reason": message})

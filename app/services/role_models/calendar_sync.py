@@ -27,7 +27,7 @@ from sqlalchemy import delete, or_, select, update
 import calendars
 from app import local_time
 from app.extensions import db
-from app.models import BusyInterval, ExternalCalendar, RoleModel, User
+from app.models import BusyInterval, ExternalCalendar, RoleModel, User, limits
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
 from app.services.common import audit
@@ -201,7 +201,7 @@ def connect(actor: User, rm: RoleModel, url: str, *, label: str = "", now: datet
         raise Invalid(fields={"url": _l("Cet agenda est déjà connecté.")})
     if len(existing) >= MAX_CALENDARS:
         raise Invalid(fields={"url": _l("%(n)s agendas au plus.", n=MAX_CALENDARS)})
-    calendar = ExternalCalendar(role_model=rm, url=normalized, label=(label or "").strip()[:100])
+    calendar = ExternalCalendar(role_model=rm, url=normalized, label=(label or "").strip()[:limits.CALENDAR_LABEL_MAX])
     outcome = fetch_busy(_request_for(calendar, now), now)
     if outcome.error_code:
         raise Invalid(fields={"url": message_for(outcome.error_code)}, code=outcome.error_code)
@@ -241,7 +241,9 @@ def busy_between(rm: RoleModel, start: datetime, end: datetime) -> list[BusyInte
 
 def due_calendar_ids(*, now: datetime | None = None, include_all: bool = False) -> list[int]:
     now = now or utcnow()
-    query = select(ExternalCalendar.id).order_by(ExternalCalendar.next_sync_at.is_not(None), ExternalCalendar.next_sync_at)
+    query = select(ExternalCalendar.id).order_by(
+        ExternalCalendar.next_sync_at.is_not(None), ExternalCalendar.next_sync_at
+    )
     if not include_all:
         query = query.where(or_(ExternalCalendar.next_sync_at.is_(None), ExternalCalendar.next_sync_at <= now))
     return list(db.session.scalars(query))

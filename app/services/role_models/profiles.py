@@ -28,6 +28,7 @@ from app.models import (
     RoleModelStatus,
     User,
     UserRole,
+    limits,
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
@@ -83,11 +84,11 @@ def validate_profile(data: ProfileData) -> dict[str, str]:
         errors["event_types"] = _l("Choisissez au moins un type de rencontre.")
     if any(code not in LANGUAGES for code in data.languages):
         errors["languages"] = _l("Langue inconnue.")
-    if not isinstance(data.monthly_cap, int) or not 0 <= data.monthly_cap <= 60:
+    if not isinstance(data.monthly_cap, int) or not 0 <= data.monthly_cap <= limits.MONTHLY_CAP_MAX:
         errors["monthly_cap"] = _l("Entre 0 et 60 rencontres par mois.")
-    if len(data.presentation or "") > 2000:
+    if len(data.presentation or "") > limits.PRESENTATION_MAX:
         errors["presentation"] = _l("2 000 caractères au plus.")
-    if data.phone and len(data.phone) > 40:
+    if data.phone and len(data.phone) > limits.PHONE_MAX:
         errors["phone"] = _l("Numéro trop long.")
     return errors
 
@@ -119,11 +120,12 @@ def require_can_edit(actor: User | None, rm: RoleModel) -> None:
 
 def _new_account(email: str, data: ProfileData, *, actor: User | None, locale: str) -> User:
     email = users.normalize_email(email)
-    if not email or "@" not in email or len(email) > 254:
+    if not email or "@" not in email or len(email) > limits.EMAIL_MAX:
         raise Invalid(fields={"email": _l("Adresse e-mail invalide.")})
     if users.find_user_by_email(email) is not None:
         raise Invalid(fields={"email": _l(
-            "Un compte existe déjà avec cette adresse : demandez un lien de connexion depuis l'espace intervenant·es.")})
+            "Un compte existe déjà avec cette adresse : "
+            "demandez un lien de connexion depuis l'espace intervenant·es.")})
     return users.create_user(email=email, full_name=f"{data.first_name.strip()} {data.last_name.strip()}",
                                 role=UserRole.ROLE_MODEL, actor=actor, locale=locale)
 
@@ -270,7 +272,9 @@ def set_windows(actor: User, rm: RoleModel, windows: list[tuple[int, time, time]
     return rm
 
 
-def add_exception(actor: User, rm: RoleModel, start: date | None, end: date | None, reason: str = "") -> AvailabilityException:
+def add_exception(
+    actor: User, rm: RoleModel, start: date | None, end: date | None, reason: str = ""
+) -> AvailabilityException:
     require_can_edit(actor, rm)
     errors = {}
     if start is None:
@@ -279,7 +283,7 @@ def add_exception(actor: User, rm: RoleModel, start: date | None, end: date | No
         errors["end_date"] = _l("Indiquez le dernier jour.")
     elif start is not None and end < start:
         errors["end_date"] = _l("Le dernier jour ne peut pas précéder le premier.")
-    if len(reason or "") > 200:
+    if len(reason or "") > limits.DAY_OFF_REASON_MAX:
         errors["reason"] = _l("200 caractères au plus.")
     if len(rm.exceptions) >= MAX_EXCEPTIONS:
         errors["start_date"] = _l("Trop d'indisponibilités enregistrées : supprimez les anciennes.")

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
+from app.models import limits
 from app.services.accounts import api_tokens
 from app.web.organizer.forms import ActionForm, apply_errors
 from app.web.organizer.views import bp, run
@@ -24,7 +25,8 @@ class TokenForm(FlaskForm):
         validators=[
             InputRequired(_l("Donnez un nom au jeton (par exemple l'outil qui l'utilisera).")),
             Length(
-                max=api_tokens.NAME_MAX, message=_l("%(max)d caractères au plus.", max=api_tokens.NAME_MAX)
+                max=limits.API_TOKEN_NAME_MAX,
+                message=_l("%(max)d caractères au plus.", max=limits.API_TOKEN_NAME_MAX),
             ),
         ],
     )

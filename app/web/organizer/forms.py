@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app import labels, local_time
-from app.models import EventType
+from app.models import EventType, limits
 from app.reference.academies import ACADEMIES
 from app.services.common.errors import DomainError
 from app.services.events.lifecycle import EventData
@@ -40,25 +40,38 @@ def type_choices(types=tuple(EventType)):
 
 class EventForm(FlaskForm):
     type = SelectField(_l("Format"), choices=type_choices())
-    title = StringField(_l("Titre"), filters=[_strip], validators=[DataRequired(_l("Indiquez un titre.")), Length(max=200)])
+    title = StringField(_l("Titre"), filters=[_strip],
+                        validators=[DataRequired(_l("Indiquez un titre.")), Length(max=limits.EVENT_TITLE_MAX)])
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
-    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES], default=local_time.DISPLAY_TIMEZONE)
-    departement = StringField(_l("Département"), filters=[_strip], validators=[DataRequired(_l("Indiquez le département.")), Length(max=3)])
-    venue = StringField(_l("Lieu"), filters=[_strip], validators=[Length(max=200)])
-    address = StringField(_l("Adresse"), filters=[_strip], validators=[Length(max=300)])
-    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=120)])
+    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES],
+                           default=local_time.DISPLAY_TIMEZONE)
+    departement = StringField(_l("Département"), filters=[_strip],
+                              validators=[DataRequired(_l("Indiquez le département.")),
+                                          Length(max=limits.DEPARTEMENT_MAX)])
+    venue = StringField(_l("Lieu"), filters=[_strip], validators=[Length(max=limits.VENUE_MAX)])
+    address = StringField(_l("Adresse"), filters=[_strip], validators=[Length(max=limits.ADDRESS_MAX)])
+    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=limits.COMMUNE_MAX)])
     is_online = BooleanField(_l("En ligne"))
-    online_url = URLField(_l("Lien de la réunion en ligne"), filters=[_strip], validators=[Optional(), Length(max=500)])
+    online_url = URLField(_l("Lien de la réunion en ligne"), filters=[_strip],
+                          validators=[Optional(), Length(max=limits.ONLINE_URL_FORM_MAX)])
     role_models_min = IntegerField(_l("Intervenant·es : minimum"), default=1,
-                                   validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(0, 20, _l("Entre 0 et 20."))])
+                                   validators=[InputRequired(_l("Indiquez un nombre.")),
+                                               NumberRange(0, limits.ROLE_MODELS_PER_EVENT_FORM_MAX,
+                                                           _l("Entre 0 et 20."))])
     role_models_max = IntegerField(_l("Intervenant·es : maximum"), default=1,
-                                   validators=[InputRequired(_l("Indiquez un nombre.")), NumberRange(1, 20, _l("Entre 1 et 20."))])
-    capacity = IntegerField(_l("Capacité (places)"), validators=[Optional(), NumberRange(1, 100000, _l("La capacité doit être positive."))])
+                                   validators=[InputRequired(_l("Indiquez un nombre.")),
+                                               NumberRange(1, limits.ROLE_MODELS_PER_EVENT_FORM_MAX,
+                                                           _l("Entre 1 et 20."))])
+    capacity = IntegerField(_l("Capacité (places)"),
+                            validators=[Optional(),
+                                        NumberRange(1, limits.CAPACITY_MAX, _l("La capacité doit être positive."))])
     is_public = BooleanField(_l("Événement public (annoncé sur le site et le calendrier public)"))
-    topics = StringField(_l("Thèmes (séparés par des virgules)"), filters=[_strip], validators=[Length(max=500)])
-    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=5000)])
+    topics = StringField(_l("Thèmes (séparés par des virgules)"), filters=[_strip],
+                         validators=[Length(max=limits.TOPICS_TEXT_MAX)])
+    description = TextAreaField(_l("Description"), filters=[_strip],
+                                validators=[Length(max=limits.EVENT_DESCRIPTION_FORM_MAX)])
 
     # Domain error keys that name something else than a field of this form.
     ALIASES = {"start_at": "start_time", "end_at": "end_time"}
@@ -95,24 +108,29 @@ class RescheduleForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Raison"), filters=[_strip], validators=[DataRequired(_l("Indiquez une raison.")), Length(max=2000)])
+    reason = TextAreaField(_l("Raison"), filters=[_strip],
+                           validators=[DataRequired(_l("Indiquez une raison.")), Length(max=limits.REASON_MAX)])
 
 
 class CancelForm(ReasonForm):
     reason = TextAreaField(_l("Raison de l'annulation"), filters=[_strip],
-                           validators=[DataRequired(_l("Indiquez la raison de l'annulation.")), Length(max=2000)])
+                           validators=[DataRequired(_l("Indiquez la raison de l'annulation.")),
+                                       Length(max=limits.REASON_MAX)])
 
 
 class DeclineForm(ReasonForm):
     reason = TextAreaField(_l("Pourquoi la demande est déclinée"), filters=[_strip],
-                           validators=[DataRequired(_l("Indiquez une raison.")), Length(max=2000)])
+                           validators=[DataRequired(_l("Indiquez une raison.")), Length(max=limits.REASON_MAX)])
 
 
 class SchoolForm(FlaskForm):
-    uai = StringField(_l("UAI de l'établissement"), filters=[_strip], validators=[DataRequired(_l("Indiquez le numéro UAI.")), Length(max=8)])
-    class_level = StringField(_l("Classe ou niveau"), filters=[_strip], validators=[Length(max=40)])
-    headcount = IntegerField(_l("Effectif"), validators=[Optional(), NumberRange(1, 1000, _l("Entre 1 et 1000."))])
-    girls_count = IntegerField(_l("Dont filles"), validators=[Optional(), NumberRange(0, 1000, _l("Entre 0 et 1000."))])
+    uai = StringField(_l("UAI de l'établissement"), filters=[_strip],
+                      validators=[DataRequired(_l("Indiquez le numéro UAI.")), Length(max=limits.UAI_LENGTH)])
+    class_level = StringField(_l("Classe ou niveau"), filters=[_strip], validators=[Length(max=limits.CLASS_LEVEL_MAX)])
+    headcount = IntegerField(_l("Effectif"),
+                             validators=[Optional(), NumberRange(1, limits.HEADCOUNT_MAX, _l("Entre 1 et 1000."))])
+    girls_count = IntegerField(_l("Dont filles"),
+                               validators=[Optional(), NumberRange(0, limits.HEADCOUNT_MAX, _l("Entre 0 et 1000."))])
 
 
 class PeriodForm(FlaskForm):

@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import labels
+from app.models import limits
 from app.services.role_models.profiles import LANGUAGES, ProfileData
 
 
@@ -52,22 +53,33 @@ LANGUAGE_LABELS = {"fr": _l("Français"), "en": _l("Anglais"), "es": _l("Espagno
 
 
 class ProfileForm(FlaskForm):
-    first_name = StringField(_l("Prénom"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre prénom.")), Length(max=100)])
-    last_name = StringField(_l("Nom"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=100)])
-    phone = StringField(_l("Téléphone (facultatif)"), filters=[_strip], validators=[Optional(), Length(max=40)])
-    job_title = StringField(_l("Métier"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre métier.")), Length(max=200)])
+    first_name = StringField(_l("Prénom"), filters=[_strip],
+                             validators=[DataRequired(_l("Indiquez votre prénom.")), Length(max=limits.FIRST_NAME_MAX)])
+    last_name = StringField(_l("Nom"), filters=[_strip],
+                            validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=limits.LAST_NAME_MAX)])
+    phone = StringField(_l("Téléphone (facultatif)"), filters=[_strip],
+                        validators=[Optional(), Length(max=limits.PHONE_MAX)])
+    job_title = StringField(_l("Métier"), filters=[_strip],
+                            validators=[DataRequired(_l("Indiquez votre métier.")), Length(max=limits.JOB_TITLE_MAX)])
     job_family = SelectField(_l("Famille de métiers"), choices=_choices(labels.JOB_FAMILIES))
-    company = StringField(_l("Entreprise"), filters=[_strip], validators=[DataRequired(_l("Indiquez votre entreprise.")), Length(max=200)])
-    sectors = StringField(_l("Secteurs (séparés par des virgules)"), filters=[_strip], validators=[Length(max=500)])
-    departements = StringField(_l("Départements où vous pouvez intervenir"), filters=[_strip], validators=[Length(max=300)])
-    home_departement = StringField(_l("Votre département (facultatif)"), filters=[_strip], validators=[Optional(), Length(max=3)])
+    company = StringField(_l("Entreprise"), filters=[_strip],
+                          validators=[DataRequired(_l("Indiquez votre entreprise.")), Length(max=limits.COMPANY_MAX)])
+    sectors = StringField(_l("Secteurs (séparés par des virgules)"), filters=[_strip],
+                          validators=[Length(max=limits.SECTORS_TEXT_MAX)])
+    departements = StringField(_l("Départements où vous pouvez intervenir"), filters=[_strip],
+                               validators=[Length(max=limits.DEPARTEMENTS_TEXT_MAX)])
+    home_departement = StringField(_l("Votre département (facultatif)"), filters=[_strip],
+                                   validators=[Optional(), Length(max=limits.DEPARTEMENT_MAX)])
     accepts_in_person = BooleanField(_l("J'interviens en présentiel"), default=True)
     accepts_remote = BooleanField(_l("J'interviens à distance (visioconférence)"))
     event_types = MultiCheckboxField(_l("Types de rencontres"), choices=_choices(labels.EVENT_TYPES))
-    languages = MultiCheckboxField(_l("Langues"), choices=[SelectChoice(c, LANGUAGE_LABELS[c]) for c in LANGUAGES], default=["fr"])
+    languages = MultiCheckboxField(_l("Langues"), choices=[SelectChoice(c, LANGUAGE_LABELS[c]) for c in LANGUAGES],
+                                   default=["fr"])
     monthly_cap = IntegerField(_l("Rencontres par mois, au plus"), default=2,
-                               validators=[DataRequired(_l("Indiquez un nombre.")), NumberRange(0, 60, _l("Entre 0 et 60."))])
-    presentation = TextAreaField(_l("Présentation montrée aux établissements"), validators=[Length(max=2000)])
+                               validators=[DataRequired(_l("Indiquez un nombre.")),
+                                           NumberRange(0, limits.MONTHLY_CAP_MAX, _l("Entre 0 et 60."))])
+    presentation = TextAreaField(_l("Présentation montrée aux établissements"),
+                                 validators=[Length(max=limits.PRESENTATION_MAX)])
 
     def to_data(self) -> ProfileData:
         return ProfileData(
@@ -96,14 +108,18 @@ class ProfileForm(FlaskForm):
 
 class ApplicationForm(ProfileForm):
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
-                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Email(_l("Adresse e-mail invalide."))])
-    consent = BooleanField(_l("J'accepte que l'équipe IndustriElles conserve ces informations pour organiser des rencontres."),
-                           validators=[DataRequired(_l("Votre accord est nécessaire pour que nous puissions vous contacter."))])
+                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
+                                   Email(_l("Adresse e-mail invalide."))])
+    consent = BooleanField(_l("J'accepte que l'équipe IndustriElles conserve ces informations "
+                              "pour organiser des rencontres."),
+                           validators=[DataRequired(_l("Votre accord est nécessaire "
+                                                       "pour que nous puissions vous contacter."))])
 
 
 class SignInForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
-                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Email(_l("Adresse e-mail invalide."))])
+                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
+                                   Email(_l("Adresse e-mail invalide."))])
 
 
 class ConfirmForm(FlaskForm):
@@ -144,17 +160,18 @@ class WindowsForm(FlaskForm):
 class ExceptionForm(FlaskForm):
     start_date = DateField(_l("Du"), validators=[DataRequired(_l("Indiquez le premier jour."))])
     end_date = DateField(_l("Au (inclus)"), validators=[DataRequired(_l("Indiquez le dernier jour."))])
-    reason = StringField(_l("Motif (facultatif)"), filters=[_strip], validators=[Length(max=200)])
+    reason = StringField(_l("Motif (facultatif)"), filters=[_strip], validators=[Length(max=limits.DAY_OFF_REASON_MAX)])
 
 
 class CalendarForm(FlaskForm):
     url = StringField(_l("Adresse de votre agenda (iCal, .ics)"), filters=[_strip],
                       validators=[DataRequired(_l("Collez l'adresse de votre agenda.")), Length(max=4096)])
-    label = StringField(_l("Nom pour vous y retrouver (facultatif)"), filters=[_strip], validators=[Length(max=100)])
+    label = StringField(_l("Nom pour vous y retrouver (facultatif)"), filters=[_strip],
+                        validators=[Length(max=limits.CALENDAR_LABEL_MAX)])
 
 
 class AnswerForm(FlaskForm):
-    reason = TextAreaField(_l("Un mot pour l'équipe (facultatif)"), validators=[Length(max=1000)])
+    reason = TextAreaField(_l("Un mot pour l'équipe (facultatif)"), validators=[Length(max=limits.ANSWER_REASON_MAX)])
     despite_clashes = HiddenField()
 
 
@@ -169,12 +186,18 @@ class DeleteAccountForm(FlaskForm):
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
-                       validators=[DataRequired(_l("Indiquez l'adresse e-mail.")), Email(_l("Adresse e-mail invalide."))])
-    first_name = StringField(_l("Prénom"), filters=[_strip], validators=[DataRequired(_l("Indiquez le prénom.")), Length(max=100)])
-    last_name = StringField(_l("Nom"), filters=[_strip], validators=[DataRequired(_l("Indiquez le nom.")), Length(max=100)])
-    job_title = StringField(_l("Métier"), filters=[_strip], validators=[DataRequired(_l("Indiquez le métier.")), Length(max=200)])
+                       validators=[DataRequired(_l("Indiquez l'adresse e-mail.")),
+                                   Email(_l("Adresse e-mail invalide."))])
+    first_name = StringField(_l("Prénom"), filters=[_strip],
+                             validators=[DataRequired(_l("Indiquez le prénom.")), Length(max=limits.FIRST_NAME_MAX)])
+    last_name = StringField(_l("Nom"), filters=[_strip],
+                            validators=[DataRequired(_l("Indiquez le nom.")), Length(max=limits.LAST_NAME_MAX)])
+    job_title = StringField(_l("Métier"), filters=[_strip],
+                            validators=[DataRequired(_l("Indiquez le métier.")), Length(max=limits.JOB_TITLE_MAX)])
     job_family = SelectField(_l("Famille de métiers"), choices=_choices(labels.JOB_FAMILIES))
-    company = StringField(_l("Entreprise"), filters=[_strip], validators=[DataRequired(_l("Indiquez l'entreprise.")), Length(max=200)])
+    company = StringField(_l("Entreprise"), filters=[_strip],
+                          validators=[DataRequired(_l("Indiquez l'entreprise.")), Length(max=limits.COMPANY_MAX)])
     departements = StringField(_l("Départements"), filters=[_strip],
-                               validators=[DataRequired(_l("Indiquez au moins un département.")), Length(max=300)])
+                               validators=[DataRequired(_l("Indiquez au moins un département.")),
+                                           Length(max=limits.DEPARTEMENTS_TEXT_MAX)])
 

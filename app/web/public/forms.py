@@ -30,7 +30,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import labels
-from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
+from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay, limits
 from app.reference.uai import normalize_uai
 from app.services.requests import windows as request_windows
 
@@ -95,38 +95,45 @@ class RequestForm(FlaskForm):
                                validators=[Length(max=100)])
     uai = StringField(_l("Numéro UAI (ex-RNE)"), filters=[normalize_uai],
                       validators=[InputRequired(_l("Indiquez le numéro UAI de l'établissement.")),
-                                  Length(max=12, message=_l("Un numéro UAI a 8 caractères."))])
-    school_name = StringField(_l("Nom de l'établissement"), filters=[_strip], validators=[Length(max=200)])
-    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=120)])
+                                  Length(max=limits.UAI_INPUT_MAX, message=_l("Un numéro UAI a 8 caractères."))])
+    school_name = StringField(_l("Nom de l'établissement"), filters=[_strip],
+                              validators=[Length(max=limits.SCHOOL_NAME_MAX)])
+    commune = StringField(_l("Commune"), filters=[_strip], validators=[Length(max=limits.COMMUNE_MAX)])
     postal_code = StringField(_l("Code postal"), filters=[_strip],
-                              validators=[Length(max=5, message=_l("Un code postal a cinq chiffres."))])
+                              validators=[Length(max=limits.POSTAL_CODE_LENGTH,
+                                                 message=_l("Un code postal a cinq chiffres."))])
     school_kind = SelectField(_l("Type d'établissement"), choices=_choices(labels.SCHOOL_KINDS, SchoolKind),
                               default=SchoolKind.COLLEGE.value)
-    priority = SelectField(_l("Éducation prioritaire"), choices=_choices(labels.EDUCATION_PRIORITIES, EducationPriority),
+    priority = SelectField(_l("Éducation prioritaire"),
+                           choices=_choices(labels.EDUCATION_PRIORITIES, EducationPriority),
                            default=EducationPriority.NONE.value)
 
     contact_name = StringField(_l("Vos prénom et nom"), filters=[_strip],
                                validators=[InputRequired(_l("Indiquez vos prénom et nom.")),
-                                           Length(max=200, message=_l("200 caractères au plus."))])
+                                           Length(max=limits.FULL_NAME_MAX, message=_l("200 caractères au plus."))])
     contact_role = SelectField(_l("Votre fonction"), choices=_choices(labels.CONTACT_ROLES, ContactRole),
                                default=ContactRole.TEACHER.value)
     email = EmailField(_l("Adresse e-mail professionnelle"), filters=[_strip],
                        validators=[InputRequired(_l("Indiquez votre adresse e-mail.")),
-                                   Email(_l("Cette adresse e-mail n'est pas valide (exemple : prenom.nom@ac-lyon.fr).")),
-                                   Length(max=254)])
+                                   Email(_l("Cette adresse e-mail n'est pas valide "
+                                            "(exemple : prenom.nom@ac-lyon.fr).")),
+                                   Length(max=limits.EMAIL_MAX)])
     phone = TelField(_l("Téléphone (facultatif)"), filters=[_strip],
-                     validators=[Optional(), Regexp(r"^[0-9 +().-]{6,40}$",
+                     validators=[Optional(), Regexp(rf"^[0-9 +().-]{{6,{limits.PHONE_MAX}}}$",
                                                     message=_l("Ce numéro de téléphone n'est pas valide."))])
 
     class_levels = MultiCheckboxField(_l("Niveau(x) de classe"), choices=[SelectChoice(c) for c in CLASS_LEVELS])
     headcount = CountField(_l("Nombre d'élèves"),
                              validators=[_readable, InputRequired(_l("Indiquez le nombre d'élèves.")),
-                                         NumberRange(1, 1000, _l("Indiquez un effectif entre 1 et 1000 élèves."))],
-                             render_kw={"inputmode": "numeric", "min": 1, "max": 1000})
+                                         NumberRange(1, limits.HEADCOUNT_MAX,
+                                                     _l("Indiquez un effectif entre 1 et 1000 élèves."))],
+                             render_kw={"inputmode": "numeric", "min": 1, "max": limits.HEADCOUNT_MAX})
     girls_count = CountField(_l("Dont filles"),
-                               validators=[_readable, InputRequired(_l("Indiquez le nombre de filles (0 s'il n'y en a pas).")),
-                                           NumberRange(0, 1000, _l("Indiquez un nombre entre 0 et 1000."))],
-                               render_kw={"inputmode": "numeric", "min": 0, "max": 1000})
+                               validators=[_readable,
+                                           InputRequired(_l("Indiquez le nombre de filles (0 s'il n'y en a pas).")),
+                                           NumberRange(0, limits.HEADCOUNT_MAX,
+                                                       _l("Indiquez un nombre entre 0 et 1000."))],
+                               render_kw={"inputmode": "numeric", "min": 0, "max": limits.HEADCOUNT_MAX})
 
     format = RadioField(_l("Ce que vous souhaitez"), choices=_choices(labels.EVENT_TYPES, EventType),
                         default=EventType.SCHOOL_VISIT.value,
@@ -140,7 +147,7 @@ class RequestForm(FlaskForm):
                         max_entries=request_windows.MAX_WINDOWS)
 
     remarks = TextAreaField(_l("Remarques (facultatif)"),
-                            validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
+                            validators=[Length(max=limits.REMARKS_MAX, message=_l("2000 caractères au plus."))])
     consent = BooleanField(
         label=_l("J'ai lu la notice de confidentialité et j'accepte que ces informations soient utilisées "
                  "pour organiser la rencontre."),
@@ -158,13 +165,15 @@ class RequestForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Raison (facultatif)"), validators=[Length(max=2000, message=_l("2000 caractères au plus."))])
+    reason = TextAreaField(_l("Raison (facultatif)"),
+                           validators=[Length(max=limits.REASON_MAX, message=_l("2000 caractères au plus."))])
 
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Raison de l'annulation"),
-                           validators=[InputRequired(_l("Indiquez la raison de l'annulation : elle aide l'équipe et les intervenant·es.")),
-                                       Length(max=2000, message=_l("2000 caractères au plus."))])
+                           validators=[InputRequired(_l("Indiquez la raison de l'annulation : "
+                                                        "elle aide l'équipe et les intervenant·es.")),
+                                       Length(max=limits.REASON_MAX, message=_l("2000 caractères au plus."))])
 
 
 def error_summary(form) -> list[tuple[str, str, str]]:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.models import limits
+
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 MAX_ID = 2**31 - 1
 
@@ -85,7 +87,7 @@ class SchoolRefSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    reason = Text(required=True, validate=validate.Length(1, 2000))
+    reason = Text(required=True, validate=validate.Length(1, limits.REASON_MAX))
 
 
 # Shown in the docs and tried first by the Schemathesis tests.

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.models import EventStatus, EventType
+from app.models import EventStatus, EventType, limits
 from app.reference.academies import ACADEMIES
 from app.web.api.schemas.common import DateRangeMixin, Day, Enum, Instant, PageArgs, SchoolRefSchema, Text
 
@@ -100,36 +100,41 @@ def _event_input_fields(*, create: bool) -> dict:
 
     return {
         "type": Enum(EventType, **need()),
-        "title": Text(**need(validate=validate.Length(1, 200))),
-        "description": Text(**default("", validate=validate.Length(max=10000))),
+        "title": Text(**need(validate=validate.Length(1, limits.EVENT_TITLE_MAX))),
+        "description": Text(**default("", validate=validate.Length(max=limits.EVENT_DESCRIPTION_API_MAX))),
         "start_at": Instant(**need()),
         "end_at": Instant(**need()),
         "timezone": Text(
             **default(
                 "Europe/Paris",
-                validate=[validate.Length(1, 64), _known_zone],
+                validate=[validate.Length(1, limits.TIMEZONE_MAX), _known_zone],
                 metadata={"description": "IANA time zone of the event (`Europe/Paris`, `Indian/Reunion`…)."},
             )
         ),
         "departement": Text(
             **need(
-                validate=validate.Length(1, 3),
+                validate=validate.Length(1, limits.DEPARTEMENT_MAX),
                 metadata={"description": "Département code (`75`, `2A`, `974`); it sets the académie."},
             )
         ),
-        "venue": Text(**default("", validate=validate.Length(max=200))),
-        "address": Text(**default("", validate=validate.Length(max=300))),
-        "commune": Text(**default("", validate=validate.Length(max=120))),
+        "venue": Text(**default("", validate=validate.Length(max=limits.VENUE_MAX))),
+        "address": Text(**default("", validate=validate.Length(max=limits.ADDRESS_MAX))),
+        "commune": Text(**default("", validate=validate.Length(max=limits.COMMUNE_MAX))),
         "is_online": fields.Boolean(**default(False)),
-        "online_url": Text(allow_none=True, **default(None, validate=validate.Length(max=2000))),
+        "online_url": Text(allow_none=True, **default(None, validate=validate.Length(max=limits.ONLINE_URL_API_MAX))),
         "capacity": fields.Integer(
-            allow_none=True, strict=True, **default(None, validate=validate.Range(1, 100000))
+            allow_none=True, strict=True, **default(None, validate=validate.Range(1, limits.CAPACITY_MAX))
         ),
-        "role_models_min": fields.Integer(strict=True, **default(1, validate=validate.Range(0, 50))),
-        "role_models_max": fields.Integer(strict=True, **default(1, validate=validate.Range(1, 50))),
+        "role_models_min": fields.Integer(
+            strict=True, **default(1, validate=validate.Range(0, limits.ROLE_MODELS_PER_EVENT_API_MAX))
+        ),
+        "role_models_max": fields.Integer(
+            strict=True, **default(1, validate=validate.Range(1, limits.ROLE_MODELS_PER_EVENT_API_MAX))
+        ),
         "is_public": fields.Boolean(**default(False)),
         "topics": fields.List(
-            Text(validate=validate.Length(1, 100)), **default([], validate=validate.Length(max=20))
+            Text(validate=validate.Length(1, limits.TOPIC_MAX)),
+            **default([], validate=validate.Length(max=limits.TOPICS_MAX)),
         ),
         "latitude": fields.Float(
             allow_none=True, allow_nan=False, **default(None, validate=validate.Range(-90, 90))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.models import JobFamily, RoleModelStatus
+from app.models import JobFamily, RoleModelStatus, limits
 from app.web.api.schemas.common import Enum, PageArgs, Text
 
 
@@ -14,7 +14,7 @@ class RoleModelArgs(PageArgs):
     )
     status = Enum(RoleModelStatus)
     job_family = Enum(JobFamily)
-    departement = Text(validate=validate.Length(1, 3))
+    departement = Text(validate=validate.Length(1, limits.DEPARTEMENT_MAX))
 
 
 class RoleModelRefSchema(Schema):

@@ -13,6 +13,7 @@ from app.models import (
     RequestStatus,
     SchoolKind,
     TimeOfDay,
+    limits,
 )
 from app.services.requests.windows import MAX_WINDOWS
 from app.web.api.schemas.common import Day, Enum, SchoolRefSchema, Text
@@ -20,18 +21,18 @@ from app.web.public.forms import CLASS_LEVELS, SECTORS, THEMES
 
 
 class NewSchoolSchema(Schema):
-    name = Text(load_default="", validate=validate.Length(max=200))
-    commune = Text(load_default="", validate=validate.Length(max=120))
-    postal_code = Text(load_default="", validate=validate.Regexp(r"^(\d{5})?$"))
+    name = Text(load_default="", validate=validate.Length(max=limits.SCHOOL_NAME_MAX))
+    commune = Text(load_default="", validate=validate.Length(max=limits.COMMUNE_MAX))
+    postal_code = Text(load_default="", validate=validate.Regexp(rf"^(\d{{{limits.POSTAL_CODE_LENGTH}}})?$"))
     kind = Enum(SchoolKind, load_default=SchoolKind.COLLEGE)
     priority = Enum(EducationPriority, load_default=EducationPriority.NONE)
 
 
 class ContactSchema(Schema):
-    name = Text(required=True, validate=validate.Length(1, 200))
+    name = Text(required=True, validate=validate.Length(1, limits.FULL_NAME_MAX))
     role = Enum(ContactRole, load_default=ContactRole.TEACHER)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    phone = Text(load_default="", validate=validate.Regexp(r"^([0-9 +().-]{6,40})?$"))
+    email = fields.Email(required=True, validate=validate.Length(max=limits.EMAIL_MAX))
+    phone = Text(load_default="", validate=validate.Regexp(rf"^([0-9 +().-]{{6,{limits.PHONE_MAX}}})?$"))
 
 
 class WindowSchema(Schema):
@@ -43,7 +44,7 @@ class WindowSchema(Schema):
 class VisitRequestCreateSchema(Schema):
     uai = Text(
         required=True,
-        validate=validate.Length(1, 12),
+        validate=validate.Length(1, limits.UAI_INPUT_MAX),
         metadata={"description": "The school's UAI (7 digits and a check letter, e.g. 0751234J)."},
     )
     school = fields.Nested(
@@ -59,8 +60,8 @@ class VisitRequestCreateSchema(Schema):
         required=True,
         validate=validate.Length(1, len(CLASS_LEVELS)),
     )
-    headcount = fields.Integer(required=True, strict=True, validate=validate.Range(1, 1000))
-    girls_count = fields.Integer(required=True, strict=True, validate=validate.Range(0, 1000))
+    headcount = fields.Integer(required=True, strict=True, validate=validate.Range(1, limits.HEADCOUNT_MAX))
+    girls_count = fields.Integer(required=True, strict=True, validate=validate.Range(0, limits.HEADCOUNT_MAX))
     topics = fields.List(
         fields.String(validate=validate.OneOf(SECTORS + THEMES)),
         load_default=list,
@@ -72,7 +73,7 @@ class VisitRequestCreateSchema(Schema):
         validate=validate.Length(1, MAX_WINDOWS),
         metadata={"description": "Preferred periods (one to three)."},
     )
-    remarks = Text(load_default="", validate=validate.Length(max=2000))
+    remarks = Text(load_default="", validate=validate.Length(max=limits.REMARKS_MAX))
     consent = fields.Boolean(
         required=True, metadata={"description": "The contact accepted the privacy notice."}
     )
@@ -87,7 +88,7 @@ class IdempotencyHeaders(Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key",
         required=True,
-        validate=validate.Length(16, 64),
+        validate=validate.Length(limits.IDEMPOTENCY_KEY_MIN, limits.IDEMPOTENCY_KEY_MAX),
         metadata={
             "description": "One per request you mean to make (e.g. a UUID): sending the "
             "same key with the same body again returns the request already made; with a "
