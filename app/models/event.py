@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import local_time
 from app.extensions import db
 from app.models import limits
 from app.models.school import School
@@ -84,7 +85,7 @@ class Event(db.Model):
     )
     start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    timezone: Mapped[str] = mapped_column(String(limits.TIMEZONE_MAX), default="Europe/Paris")
+    timezone: Mapped[str] = mapped_column(String(limits.TIMEZONE_MAX), default=local_time.DISPLAY_TIMEZONE)
     is_online: Mapped[bool] = mapped_column(Boolean, default=False)
     online_url: Mapped[str | None] = mapped_column(Text)
     venue: Mapped[str] = mapped_column(String(limits.VENUE_MAX), default="")

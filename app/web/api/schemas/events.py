@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app import local_time
 from app.models import EventStatus, EventType, limits
 from app.reference.academies import ACADEMIES
 from app.web.api.schemas.common import DateRangeMixin, Day, Enum, Instant, PageArgs, SchoolRefSchema, Text
@@ -106,7 +107,7 @@ def _event_input_fields(*, create: bool) -> dict:
         "end_at": Instant(**need()),
         "timezone": Text(
             **default(
-                "Europe/Paris",
+                local_time.DISPLAY_TIMEZONE,
                 validate=[validate.Length(1, limits.TIMEZONE_MAX), _known_zone],
                 metadata={"description": "IANA time zone of the event (`Europe/Paris`, `Indian/Reunion`…)."},
             )
