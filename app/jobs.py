@@ -118,7 +118,8 @@ class Runner:
         scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
         for name, (_, seconds) in self.jobs.items():
             if name != "heartbeat":
-                scheduler.add_job(self.run_job, "interval", seconds=seconds, args=[name], id=name, jitter=min(5, seconds // 10))
+                scheduler.add_job(self.run_job, "interval", seconds=seconds, args=[name], id=name,
+                                  jitter=min(5, seconds // 10))
         scheduler.start(paused=True)
         try:
             while not self.stop_event.is_set():

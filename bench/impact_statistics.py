@@ -80,7 +80,8 @@ def populate(n: int, rng: random.Random) -> None:
         events.append({"id": i + 1, "uid": f"bench-{i}", "type": rng.choice(list(EventType)), "title": f"E{i}",
                        "status": status, "start_at": at, "end_at": at + timedelta(hours=2),
                        "departement": school["departement"], "academie": school["academie"],
-                       "cancel_reason": rng.choice(["Grève", "Intempéries", "Absence"]) if status == "cancelled" else None,
+                       "cancel_reason": (rng.choice(["Grève", "Intempéries", "Absence"])
+                                         if status == "cancelled" else None),
                        "created_at": at - timedelta(days=20), "updated_at": at})
         for s in {school["id"], rng.choice(schools)["id"]} if i % 3 == 0 else {school["id"]}:
             event_schools.append({"event_id": i + 1, "school_id": s, "headcount": 28, "girls_count": 13})

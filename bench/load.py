@@ -371,7 +371,9 @@ def check_database(url: str, world: World, pool: list[Client]) -> dict[str, int]
               HAVING count(*) > e.role_models_max) AS full_up"""))
         requests_now = conn.scalar(text("SELECT count(*) FROM visit_requests"))
         keys = {k for c in pool for k in c.forms_sent}
-        saved_keys = set(conn.scalars(text("SELECT idempotency_key FROM visit_requests WHERE idempotency_key IS NOT NULL")))
+        saved_keys = set(conn.scalars(
+            text("SELECT idempotency_key FROM visit_requests WHERE idempotency_key IS NOT NULL")
+        ))
         holding_ids = set(conn.scalars(text("SELECT id FROM assignments WHERE status IN ('accepted', 'confirmed')")))
         hot_holding = conn.scalar(text("SELECT count(*) FROM assignments WHERE status IN ('accepted', 'confirmed') "
                                        "AND event_id = ANY(:ids)"), {"ids": world.hot_events})

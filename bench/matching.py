@@ -310,14 +310,17 @@ def report(args, rows, generate_seconds, results, load) -> None:
             print(f"{name if clock == 'wall' else '':11} {clock:5} {setup} {whole:7.1f} {cells} {tail}")
         g = r["greedy"]
         print(f"{'  greedy':11} {'wall':5} {'':6} {'':7} {'':6} {'':6} {g['seconds']:6.2f} {'':7} {'':6} {'':9} "
-              f"{g['seats']:6d} {r['seats_missing']:6d} {'':6} {g['cost']:8d}  same problem (cpu {g['cpu_seconds']:.2f} s)")
+              f"{g['seats']:6d} {r['seats_missing']:6d} {'':6} {g['cost']:8d}  "
+              f"same problem (cpu {g['cpu_seconds']:.2f} s)")
     for name, r in results.items():
-        print(f"{name}: load average before the plan {r['load_before']}; {r['arcs']} arcs, {r['conflicts']} travel conflicts; solver phases (wall) {r['solver_phases']}; "
+        print(f"{name}: load average before the plan {r['load_before']}; {r['arcs']} arcs, "
+              f"{r['conflicts']} travel conflicts; solver phases (wall) {r['solver_phases']}; "
               f"flow bound {r['bound_cost']} (gap {r['cost'] - r['bound_cost']}, "
               f"{r['violations_repaired']} conflicts repaired); events short by reason {r['short_by_reason']}")
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
     for name, r in results.items():
-        print(f"targets on {name}: solver {r['solver_seconds']:.2f} s wall ({r['solver_cpu_seconds']:.2f} s cpu) <= 5 s "
+        print(f"targets on {name}: solver {r['solver_seconds']:.2f} s wall "
+              f"({r['solver_cpu_seconds']:.2f} s cpu) <= 5 s "
               f"{ok(r['solver_seconds'] <= 5)}; whole plan {r['whole_plan_seconds']:.1f} s wall "
               f"({r['whole_plan_cpu_seconds']:.1f} s cpu) <= 60 s {ok(r['whole_plan_seconds'] <= 60)}; "
               f"peak {r['peak_rss_mib']:.0f} MiB <= 1024 {ok(r['peak_rss_mib'] <= 1024)}; "

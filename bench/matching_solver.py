@@ -92,7 +92,8 @@ def main() -> None:
         print(f"{name:10} {r['seconds']:8.2f} {r['peak_rss_mib']:13.0f} {r['seats']:7d} {r['min_seats']:10d} "
               f"{r['cost']:9d}  {r.get('status', '-')} {r.get('method', '')}")
     print(f"solver phases (s): {solver['phases']}; flow bound cost {solver['bound_cost']} "
-          f"(gap {solver['cost'] - solver['bound_cost']} points after {solver['violations_repaired']} repaired conflicts)")
+          f"(gap {solver['cost'] - solver['bound_cost']} points "
+          f"after {solver['violations_repaired']} repaired conflicts)")
     print(json.dumps({
         "benchmark": "matching_solver", "events": len(problem.events), "role_models": len(problem.role_models),
         "arcs": len(problem.arcs), "conflicts": len(problem.conflicts), "seats_max": seats_max,

@@ -20,8 +20,8 @@ will. Conflicts: same-day pairs closer than 30 / 60 / 90 / 120 min for 0 / 1 / 2
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -204,4 +204,5 @@ if __name__ == "__main__":
     p = week.problem
     print(f"events {len(p.events)}  role models {len(p.role_models)}  arcs {len(p.arcs)}  conflicts {len(p.conflicts)}")
     print(f"seats max {int(p.events.role_models_max.sum())}  min {int(p.events.role_models_min.sum())}")
-    print("arcs per event: quartiles", np.percentile(np.bincount(p.arcs.event, minlength=len(p.events)), [0, 25, 50, 75, 100]))
+    print("arcs per event: quartiles",
+          np.percentile(np.bincount(p.arcs.event, minlength=len(p.events)), [0, 25, 50, 75, 100]))

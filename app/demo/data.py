@@ -59,19 +59,21 @@ LAST_NAMES = ["Martin", "Bernard", "Diallo", "Nguyen", "Moreau", "Lefèvre", "Be
               "Fontaine", "Mercier", "Haddad", "Lambert", "Traoré", "Dubois", "Morel", "Girard", "Chevalier", "Perrin"]
 JOBS = {
     JobFamily.OPERATOR: ["Opératrice de production", "Conductrice de ligne", "Soudeuse", "Pilote d'installation"],
-    JobFamily.TECHNICIAN: ["Technicienne de maintenance", "Technicienne qualité", "Électrotechnicienne", "Technicienne méthodes"],
+    JobFamily.TECHNICIAN: ["Technicienne de maintenance", "Technicienne qualité", "Électrotechnicienne",
+                           "Technicienne méthodes"],
     JobFamily.ENGINEER: ["Ingénieure procédés", "Ingénieure R&D", "Ingénieure en automatisme", "Ingénieure matériaux"],
-    JobFamily.MANAGER: ["Responsable de production", "Cheffe de projet industriel", "Responsable HSE", "Responsable supply chain"],
+    JobFamily.MANAGER: ["Responsable de production", "Cheffe de projet industriel", "Responsable HSE",
+                        "Responsable supply chain"],
     JobFamily.EXECUTIVE: ["Directrice d'usine", "Présidente-directrice générale", "Directrice industrielle"],
     JobFamily.APPRENTICE: ["Apprentie en maintenance industrielle", "Apprentie en chaudronnerie"],
 }
 FAMILY_WEIGHTS = [(JobFamily.OPERATOR, 22), (JobFamily.TECHNICIAN, 26), (JobFamily.ENGINEER, 26),
                   (JobFamily.MANAGER, 14), (JobFamily.EXECUTIVE, 7), (JobFamily.APPRENTICE, 5)]
 SECTORS = list(labels.SECTORS)
-COMPANIES = ["Aérocomposites du Sud-Ouest", "Forges de l'Est", "Laiterie Coopérative de l'Ouest", "Chimie Rhône Process",
-             "Énergies Nouvelles Atlantique", "Métallerie Lilloise", "Laboratoires Pharmadelta", "Plastiques Alpins",
-             "Tissages du Nord", "Électronique de Précision", "Ateliers Ferroviaires", "Chantiers Navals de l'Estuaire",
-             "Cosmétiques Provence", "Usine Connectée SAS"]
+COMPANIES = ["Aérocomposites du Sud-Ouest", "Forges de l'Est", "Laiterie Coopérative de l'Ouest",
+             "Chimie Rhône Process", "Énergies Nouvelles Atlantique", "Métallerie Lilloise",
+             "Laboratoires Pharmadelta", "Plastiques Alpins", "Tissages du Nord", "Électronique de Précision",
+             "Ateliers Ferroviaires", "Chantiers Navals de l'Estuaire", "Cosmétiques Provence", "Usine Connectée SAS"]
 TOPICS = list(labels.THEMES)
 CLASS_LEVELS = ["4e", "3e", "2nde", "1re", "Tle", "2nde pro", "1re pro", "Tle pro", "BTS", "CFA"]
 

@@ -66,7 +66,9 @@ def seed_role_models(rng: random.Random) -> list[RoleModel]:
             )
         if rng.random() < 0.2:
             start = date.today() + timedelta(days=rng.randrange(10, 80))
-            rm.exceptions.append(AvailabilityException(start_date=start, end_date=start + timedelta(days=rng.randint(3, 14)), reason="Congés"))
+            rm.exceptions.append(AvailabilityException(
+                start_date=start, end_date=start + timedelta(days=rng.randint(3, 14)), reason="Congés"
+            ))
         role_models.append(rm)
     db.session.add_all(role_models)
     return role_models

@@ -84,7 +84,9 @@ def seed_requests(rng: random.Random, schools: list[School], today: date) -> lis
             headcount=headcount,
             girls_count=rng.randint(headcount // 4, headcount // 2 + 2),
             topics=rng.sample(data.TOPICS, k=rng.randint(1, 3)),
-            remarks=rng.choice(["", "Classe très motivée par les métiers techniques.", "Salle équipée d'un vidéoprojecteur."]),
+            remarks=rng.choice(
+                ["", "Classe très motivée par les métiers techniques.", "Salle équipée d'un vidéoprojecteur."]
+            ),
             status=status,
             followup_token_hash=data.token_hash(rng),
             submitted_at=submitted,

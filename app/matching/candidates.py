@@ -140,7 +140,9 @@ def _check_pairs(ev: EventArrays, people: People, existing: list[tuple[int, int]
 
     checks = (
         lambda e, r: people.active[r],
-        lambda e, r: ((people.types[r] >> ev.type[e]) & 1 == 1) & np.where(ev.online[e], people.remote[r], people.in_person[r]),
+        lambda e, r: (
+            ((people.types[r] >> ev.type[e]) & 1 == 1) & np.where(ev.online[e], people.remote[r], people.in_person[r])
+        ),
         lambda e, r: people.windows.covers(r * 7 + ev.weekday[e], ev.local_start[e], ev.local_end[e]),
         lambda e, r: ~people.days_off.overlaps(r, ev.day[e], ev.last_day[e] + 1),
         lambda e, r: ~people.busy.overlaps(r, ev.start[e] - BUSY_BUFFER, ev.end[e] + BUSY_BUFFER),

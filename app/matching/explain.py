@@ -122,7 +122,12 @@ def _assigned_marginals(problem: Problem, weights: Weights, chosen: np.ndarray, 
 
 
 def explain(
-    problem: Problem, weights: Weights, chosen: np.ndarray, costs: np.ndarray, index: ConflictIndex, alternatives: int = 3
+    problem: Problem,
+    weights: Weights,
+    chosen: np.ndarray,
+    costs: np.ndarray,
+    index: ConflictIndex,
+    alternatives: int = 3,
 ) -> tuple[EventPlan, ...]:
     events, a = problem.events, problem.arcs
     chosen = np.sort(np.asarray(chosen, np.int64))

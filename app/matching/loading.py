@@ -307,7 +307,9 @@ def _load_engagements(people: People, ev: EventArrays, population, now: datetime
                          local.date().toordinal(), prefs.place_index(departement, online=online)))
     near.sort()
     columns = list(zip(*near)) if near else [()] * 6
-    people.engagements = {k: np.array(c, np.int64) for k, c in zip(("rm", "event", "start", "end", "day", "place"), columns)}
+    people.engagements = {
+        k: np.array(c, np.int64) for k, c in zip(("rm", "event", "start", "end", "day", "place"), columns)
+    }
     people.month_held = month_held
     recent = _rows(
         select(Assignment.role_model_id, func.count())

@@ -8,8 +8,9 @@
    cheapest candidates as free choices (their other candidates are dropped), every other choice
    stays as the flow made it. The neighbourhood splits into independent parts (no shared event
    or person), solved together in one model to proven optimality; the relaxation's seats in
-   the neighbourhood bound what it can reach, so one solve usually settles all three stages. The result is feasible; it is proven globally
-   optimal when it meets the bound (status ``optimal``), otherwise it is reported ``feasible``
+   the neighbourhood bound what it can reach, so one solve usually settles all three stages.
+   The result is feasible; it is proven globally optimal when it meets the bound (status
+   ``optimal``), otherwise it is reported ``feasible``
    with the bound beside it (on the national benchmark: within ~0.15 % of the bound).
    Parts beyond ``repair_arc_limit`` free arcs in all (or the whole model, past the time limit
    without a better plan) fall back to the flow's choices minus the conflicting ones, then a

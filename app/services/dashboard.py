@@ -84,7 +84,9 @@ def needs_attention(user: User, *, now: datetime | None = None, stale_after_days
         .order_by(Event.start_at)
         .limit(limit)
     )
-    short_events = [ShortEvent(e, c, g, n) for e, c, g, n in db.session.execute(scope.restrict(short, user, Event.academie))]
+    short_events = [
+        ShortEvent(e, c, g, n) for e, c, g, n in db.session.execute(scope.restrict(short, user, Event.academie))
+    ]
 
     stale = (
         select(Assignment).join(Assignment.event)

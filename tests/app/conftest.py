@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 

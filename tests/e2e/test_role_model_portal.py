@@ -74,11 +74,14 @@ def test_role_model_signs_in_sets_windows_and_connects_a_calendar(live_app, live
     page.get_by_role("button", name="Connecter cet agenda").click()
     error = page.locator("#url-error")
     assert "réseau privé ou local" in error.inner_text()
-    assert page.get_by_label("Adresse de votre agenda (iCal, .ics)").get_attribute("aria-describedby").endswith("url-error")
+    assert page.get_by_label("Adresse de votre agenda (iCal, .ics)").get_attribute(
+        "aria-describedby"
+    ).endswith("url-error")
 
     # Their real calendar, two days from now, 10:00–12:00 in Paris.
     day = (datetime.now(UTC) + timedelta(days=2)).astimezone(PARIS)
-    httpserver.expect_request("/ines.ics").respond_with_data(_calendar_with_a_meeting(day), content_type="text/calendar")
+    httpserver.expect_request("/ines.ics").respond_with_data(_calendar_with_a_meeting(day),
+                                                             content_type="text/calendar")
     page.get_by_label("Adresse de votre agenda (iCal, .ics)").fill(httpserver.url_for("/ines.ics"))
     page.get_by_label("Nom pour vous y retrouver (facultatif)").fill("Agenda pro")
     page.get_by_role("button", name="Connecter cet agenda").click()

@@ -90,7 +90,9 @@ def test_a_teacher_asks_for_a_visit_on_her_phone(live_app, live_server, phone_pa
 
     with live_app.app_context():
         assert len(db.session.scalars(select(VisitRequest)).all()) == 1
-        confirmation = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == "sophie.martin@ac-paris.fr"))
+        confirmation = db.session.scalar(
+            select(OutboxEmail).where(OutboxEmail.to_address == "sophie.martin@ac-paris.fr")
+        )
         assert page.url.split("/demandes/suivi/")[1] in confirmation.body_text
 
 

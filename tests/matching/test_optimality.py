@@ -1,6 +1,7 @@
 """The solver's objective equals an exact optimum, on small random instances (Hypothesis)."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.matching.greedy import solve_greedy
 from app.matching.problem import Weights

@@ -3,7 +3,8 @@
 from dataclasses import replace
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.matching import flow
 from app.matching.costs import arc_costs, evaluate

@@ -63,13 +63,15 @@ class World:
         # Requests received in the period: r1 (above, 3 days to schedule), r2 (1 day, by the
         # audit entry, before its event was created), r3 declined, r4 waiting, r5 scheduled
         # after 5 days then put back in review; r6 came before the period.
-        self.r2, _ = f.create_request(school=self.a, status=RequestStatus.SCHEDULED, submitted_at=paris(2026, 10, 1, 10))
+        self.r2, _ = f.create_request(school=self.a, status=RequestStatus.SCHEDULED,
+                                      submitted_at=paris(2026, 10, 1, 10))
         self.audit(self.r2, paris(2026, 10, 2, 10))
         self.e6.visit_request = self.r2
         self.e6.created_at = paris(2026, 10, 5, 10)
         f.create_request(school=self.a, status=RequestStatus.DECLINED, submitted_at=paris(2026, 10, 10, 10))
         f.create_request(school=self.b, status=RequestStatus.SUBMITTED, submitted_at=paris(2026, 11, 1, 10))
-        self.r5, _ = f.create_request(school=self.b, status=RequestStatus.IN_REVIEW, submitted_at=paris(2026, 11, 2, 10))
+        self.r5, _ = f.create_request(school=self.b, status=RequestStatus.IN_REVIEW,
+                                      submitted_at=paris(2026, 11, 2, 10))
         self.audit(self.r5, paris(2026, 11, 7, 10))
         f.create_request(school=self.a, status=RequestStatus.COMPLETED, submitted_at=paris(2026, 8, 1, 10))
 

@@ -183,7 +183,8 @@ def cancel_event(actor: User | str, event: Event, *, reason: str, by_school: boo
     if not isinstance(actor, str):
         access.require_event_organizer(actor, event)
     if not reason or not reason.strip():
-        raise Invalid(_l("Indiquez la raison de l'annulation."), fields={"reason": _l("Indiquez la raison de l'annulation.")})
+        raise Invalid(_l("Indiquez la raison de l'annulation."),
+                      fields={"reason": _l("Indiquez la raison de l'annulation.")})
     if not event.status.can_become(EventStatus.CANCELLED):
         raise Conflict(_l("Cet événement ne peut plus être annulé."), code="event_not_open")
     event.status = EventStatus.CANCELLED
@@ -234,7 +235,9 @@ def complete_past_events(*, now: datetime | None = None) -> int:
     now = now or utcnow()
     done = 0
     events = db.session.scalars(
-        select(Event).where(Event.status == EventStatus.CONFIRMED, Event.end_at <= now).with_for_update(skip_locked=True)
+        select(Event)
+        .where(Event.status == EventStatus.CONFIRMED, Event.end_at <= now)
+        .with_for_update(skip_locked=True)
     )
     for event in events:
         event.status = EventStatus.COMPLETED

@@ -95,7 +95,9 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["Subject"] = email.subject
     message["Date"] = format_datetime(email.created_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "rencontres.invalid"
-    message["Message-ID"] = f"<outbox-{email.id}-{hashlib.sha256(str(email.created_at).encode()).hexdigest()[:12]}@{domain}>"
+    message["Message-ID"] = (
+        f"<outbox-{email.id}-{hashlib.sha256(str(email.created_at).encode()).hexdigest()[:12]}@{domain}>"
+    )
     message.set_content(email.body_text)
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")

@@ -90,7 +90,8 @@ def invite(actor: User, assignment: Assignment) -> Assignment:
     if event.status == EventStatus.DRAFT:
         raise Conflict(_l("Programmez l'événement avant d'inviter des intervenant·es."), code="event_draft")
     if assignment.role_model.status != RoleModelStatus.ACTIVE:
-        raise Conflict(_l("Cette personne n'est pas disponible (compte en attente ou en pause)."), code="role_model_inactive")
+        raise Conflict(_l("Cette personne n'est pas disponible (compte en attente ou en pause)."),
+                       code="role_model_inactive")
     _transition(assignment, AssignmentStatus.INVITED)
     assignment.invited_at = utcnow()
     assignment.link_version += 1  # older links stop working

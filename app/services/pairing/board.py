@@ -122,7 +122,10 @@ def search_role_models(actor: User, event: Event, text: str, *, limit: int = 20)
     access.require_event_organizer(actor, event)
     already = select(Assignment.role_model_id).where(Assignment.event_id == event.id)
     covers = select(RoleModelDepartement.role_model_id).where(RoleModelDepartement.departement == event.departement)
-    place = or_(RoleModel.id.in_(covers), RoleModel.accepts_remote.is_(True)) if event.is_online else RoleModel.id.in_(covers)
+    place = (
+        or_(RoleModel.id.in_(covers), RoleModel.accepts_remote.is_(True)) if event.is_online
+        else RoleModel.id.in_(covers)
+    )
     query = (
         select(RoleModel)
         .where(RoleModel.status == RoleModelStatus.ACTIVE, RoleModel.anonymised_at.is_(None), place,
@@ -152,7 +155,8 @@ def proposals_in_period(user: User, start: date, end: date, *, limit: int = 500)
         .options(contains_eager(Assignment.event), joinedload(Assignment.role_model))
         .where(Assignment.status == AssignmentStatus.PROPOSED,
                Event.status.in_((EventStatus.SCHEDULED, EventStatus.CONFIRMED)),
-               Event.start_at >= local_time.midnight(start), Event.start_at < local_time.midnight(end + timedelta(days=1)))
+               Event.start_at >= local_time.midnight(start),
+               Event.start_at < local_time.midnight(end + timedelta(days=1)))
         .order_by(Event.start_at, Event.id, Assignment.score.desc(), Assignment.id)
         .limit(limit)
     )

@@ -46,7 +46,9 @@ def pupils_expected(event: Event) -> int:
     return int(db.session.scalar(query))
 
 
-def clashing_event(role_model_id: int, start_at: datetime, end_at: datetime, *, excluding_event_id: int) -> Event | None:
+def clashing_event(
+    role_model_id: int, start_at: datetime, end_at: datetime, *, excluding_event_id: int
+) -> Event | None:
     """Another event the person already holds time for, overlapping [start_at, end_at)."""
     query = (
         select(Event)

@@ -163,7 +163,8 @@ def plan_slots(request: VisitRequest, *, format: EventType | None = None, limit:
                 continue  # no classes on Wednesday afternoons
             start, end = slot_times[half]
             candidates.append(
-                Slot(datetime.combine(d, start, zone).astimezone(UTC), datetime.combine(d, end, zone).astimezone(UTC), 0, needed)
+                Slot(datetime.combine(d, start, zone).astimezone(UTC), datetime.combine(d, end, zone).astimezone(UTC),
+                     0, needed)
             )
     counts = available_counts(request, format, [(s.start_at, s.end_at) for s in candidates], now=now)
     for slot, count in zip(candidates, counts):

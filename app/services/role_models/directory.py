@@ -60,11 +60,14 @@ class Profile:
 def _month_bounds(now: datetime) -> tuple[datetime, datetime]:
     local = now.astimezone(local_time.DISPLAY_ZONE).date().replace(day=1)
     following = date(local.year + local.month // 12, local.month % 12 + 1, 1)
-    return (datetime.combine(local, time(0), local_time.DISPLAY_ZONE), datetime.combine(following, time(0), local_time.DISPLAY_ZONE))
+    return (datetime.combine(local, time(0), local_time.DISPLAY_ZONE),
+            datetime.combine(following, time(0), local_time.DISPLAY_ZONE))
 
 
 def _in_scope(user: User):
-    return scope.restrict_departements(select(RoleModelDepartement.role_model_id), user, RoleModelDepartement.departement)
+    return scope.restrict_departements(
+        select(RoleModelDepartement.role_model_id), user, RoleModelDepartement.departement
+    )
 
 
 def _engaged_count(now: datetime):

@@ -76,7 +76,8 @@ def _pieces(start_at: datetime, end_at: datetime, days: list[date]):
         day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=TZ)
         a, b = max(start, day_start), min(end, day_end)
         if a < b:
-            yield day, a.time().replace(second=0, microsecond=0), (time.max if b == day_end else b.time().replace(second=0, microsecond=0))
+            yield (day, a.time().replace(second=0, microsecond=0),
+                   time.max if b == day_end else b.time().replace(second=0, microsecond=0))
 
 
 def week(rm: RoleModel, monday: date) -> Week:

@@ -43,7 +43,8 @@ def events_csv(user: User, start: date, end: date) -> bytes:
     """Events starting in [start, end] (inclusive, Paris days) in the user's scope."""
     query = (
         select(Event)
-        .where(Event.start_at >= local_time.midnight(start), Event.start_at < local_time.midnight(date.fromordinal(end.toordinal() + 1)))
+        .where(Event.start_at >= local_time.midnight(start),
+               Event.start_at < local_time.midnight(date.fromordinal(end.toordinal() + 1)))
         .options(selectinload(Event.schools).joinedload(EventSchool.school), selectinload(Event.assignments))
         .order_by(Event.start_at, Event.id)
     )

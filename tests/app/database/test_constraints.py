@@ -80,7 +80,8 @@ def test_deleting_an_event_deletes_its_assignments(db, create_assignment):
     event_id = assignment.event_id
     db.session.execute(text("DELETE FROM events WHERE id = :id"), {"id": event_id})
     db.session.expire_all()
-    assert db.session.execute(text("SELECT count(*) FROM assignments WHERE event_id = :id"), {"id": event_id}).scalar() == 0
+    assert db.session.execute(text("SELECT count(*) FROM assignments WHERE event_id = :id"),
+                              {"id": event_id}).scalar() == 0
 
 
 def test_a_school_with_requests_cannot_be_deleted(db, create_request):

@@ -17,8 +17,8 @@ from app.extensions import db
 from app.models import VisitRequest
 from tests.app.conftest import AuthActions
 from tests.support import factories
-from tests.support.school_requests import TODAY, form_tokens, valid_form
 from tests.support.proxied_app import app_behind_proxy
+from tests.support.school_requests import TODAY, form_tokens, valid_form
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from app.models import AssignmentStatus, EventStatus, EventType, IllegalTransiti
 from app.services.common import audit
 from app.services.common.errors import Conflict, Invalid, NotAllowed
 from app.services.events import lifecycle
-from app.services.pairing import assignments
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -65,7 +64,8 @@ def test_a_declined_request_cannot_be_scheduled(db, organizer, create_request):
 
 def test_reschedule_bumps_sequence_and_audits(db, organizer, create_event):
     event = create_event(sequence=2)
-    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=1), end_at=START + timedelta(days=1, hours=2))
+    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=1),
+                               end_at=START + timedelta(days=1, hours=2))
     assert event.sequence == 3
     assert event.start_at == START + timedelta(days=1)
     entry = audit.trail(event)[-1]
@@ -161,7 +161,9 @@ def _outbox(event):
     from app.extensions import db
     from app.models import OutboxEmail
 
-    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.event_id == event.id).order_by(OutboxEmail.id)))
+    return list(db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.event_id == event.id).order_by(OutboxEmail.id)
+    ))
 
 
 def test_confirming_a_slot_emails_the_school_a_request_and_audits_both(db, organizer, create_request):
@@ -182,7 +184,8 @@ def test_rescheduling_sends_an_updated_invitation_to_everyone_engaged(
     event = create_event(visit_request=request, organizer=organizer, sequence=0)
     confirmed = create_assignment(event=event, status=AssignmentStatus.CONFIRMED, invited_at=START - timedelta(days=9))
     proposed = create_assignment(event=event, status=AssignmentStatus.PROPOSED)
-    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=2), end_at=START + timedelta(days=2, hours=2))
+    lifecycle.reschedule_event(organizer, event, start_at=START + timedelta(days=2),
+                               end_at=START + timedelta(days=2, hours=2))
     mails = _outbox(event)
     recipients = {m.to_address for m in mails}
     assert {request.contact.email, confirmed.role_model.user.email} <= recipients

@@ -39,11 +39,13 @@ def _seed(size: int, start: datetime) -> None:
         for j, status in enumerate((AssignmentStatus.CONFIRMED, AssignmentStatus.INVITED, AssignmentStatus.PROPOSED)):
             rm = role_models[(i + j) % size]
             factories.create_assignment(event=event, role_model=rm, status=status, score=0.5,
-                                        invited_at=utcnow() - timedelta(days=9) if status != AssignmentStatus.PROPOSED else None)
+                                        invited_at=(utcnow() - timedelta(days=9)
+                                                    if status != AssignmentStatus.PROPOSED else None))
         calendar = ExternalCalendar(role_model=role_models[i], url=f"https://example.org/{i}.ics")
         _db.session.add(calendar)
         _db.session.add(BusyInterval(calendar=calendar, role_model_id=role_models[i].id,
-                                     start_at=event.start_at - timedelta(minutes=30), end_at=event.start_at + timedelta(hours=1)))
+                                     start_at=event.start_at - timedelta(minutes=30),
+                                     end_at=event.start_at + timedelta(hours=1)))
     _db.session.flush()
 
 
@@ -92,6 +94,9 @@ def test_the_seeded_data_is_really_on_the_pages(client, counts_for):
     counts_for(4)
     week = client.get("/organisation/evenements/semaine").get_data(as_text=True)
     dashboard = client.get("/organisation/").get_data(as_text=True)
-    assert week.count('class="chip') + client.get("/organisation/evenements/semaine?date=" + (date.today() + timedelta(days=7)).isoformat()).get_data(as_text=True).count('class="chip') >= 4
+    next_week = client.get(
+        "/organisation/evenements/semaine?date=" + (date.today() + timedelta(days=7)).isoformat()
+    ).get_data(as_text=True)
+    assert week.count('class="chip') + next_week.count('class="chip') >= 4
     assert "Conflits d'agenda détectés" in dashboard and "occupé·e dans son agenda" in dashboard
     assert "depuis plus de 3 jours" in dashboard and "invité·e le" in dashboard

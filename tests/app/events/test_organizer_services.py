@@ -99,7 +99,8 @@ def test_slots_skip_school_holidays_and_public_holidays_and_need_free_role_model
     calendar = ExternalCalendar(role_model=busy, url="https://example.org/cal.ics")
     db.session.add(calendar)
     db.session.add(BusyInterval(calendar=calendar, role_model_id=busy.id,
-                                start_at=datetime(2027, 3, 30, 6, tzinfo=UTC), end_at=datetime(2027, 3, 30, 18, tzinfo=UTC)))
+                                start_at=datetime(2027, 3, 30, 6, tzinfo=UTC),
+                                end_at=datetime(2027, 3, 30, 18, tzinfo=UTC)))
     create_role_model(status=RoleModelStatus.PAUSED)
     create_role_model(departements=["69"])
     engaged = create_event(start_at=datetime(2027, 3, 31, 7, tzinfo=UTC), end_at=datetime(2027, 3, 31, 10, tzinfo=UTC))
@@ -128,7 +129,8 @@ def test_slots_count_the_people_matching_would_find(db, create_request, create_r
     db.session.add(calendar)
     # ends 15 minutes before the slot: inside matching's travel buffer
     db.session.add(BusyInterval(calendar=calendar, role_model_id=near_busy.id,
-                                start_at=datetime(2027, 3, 2, 6, tzinfo=UTC), end_at=datetime(2027, 3, 2, 7, 45, tzinfo=UTC)))
+                                start_at=datetime(2027, 3, 2, 6, tzinfo=UTC),
+                                end_at=datetime(2027, 3, 2, 7, 45, tzinfo=UTC)))
     capped = create_role_model(monthly_cap=1)
     create_assignment(event=create_event(start_at=datetime(2027, 3, 20, 9, tzinfo=UTC)), role_model=capped,
                       status=AssignmentStatus.CONFIRMED)
@@ -164,7 +166,8 @@ def test_dashboard_lists_what_needs_attention_in_scope(
     calendar = ExternalCalendar(role_model=clashing.role_model, url="https://example.org/c.ics")
     db.session.add(calendar)
     db.session.add(BusyInterval(calendar=calendar, role_model_id=clashing.role_model_id,
-                                start_at=full.start_at - timedelta(hours=1), end_at=full.start_at + timedelta(minutes=30)))
+                                start_at=full.start_at - timedelta(hours=1),
+                                end_at=full.start_at + timedelta(minutes=30)))
     lyon = create_event(departement="69", start_at=NOW + timedelta(days=2), role_models_min=2, role_models_max=2)
     board = dashboard.needs_attention(organizer, now=NOW, stale_after_days=3)
     assert board.new_requests == [new] and board.new_requests_total == 1
@@ -223,7 +226,8 @@ def test_search_offers_only_free_active_people_of_the_departement(db, organizer,
 # --- exports -----------------------------------------------------------------------------------
 
 def test_events_csv_opens_in_french_excel(db, organizer, create_event, create_school):
-    event = create_event(title="=HYPERLINK(\"x\")", start_at=datetime(2027, 3, 16, 8, 0, tzinfo=UTC), commune="Saint-Étienne")
+    event = create_event(title="=HYPERLINK(\"x\")", start_at=datetime(2027, 3, 16, 8, 0, tzinfo=UTC),
+                         commune="Saint-Étienne")
     create_event(departement="69", start_at=datetime(2027, 3, 16, 8, 0, tzinfo=UTC))
     body = exports.events_csv(organizer, date(2027, 3, 1), date(2027, 3, 31))
     assert body.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
@@ -239,8 +243,8 @@ def test_events_csv_opens_in_french_excel(db, organizer, create_event, create_sc
 def test_requests_csv(db, organizer, create_request):
     request, _ = create_request(submitted_at=datetime(2027, 2, 10, 10, tzinfo=UTC),
                                 windows=[(date(2027, 3, 1), date(2027, 3, 5))])
-    rows = list(csv.reader(io.StringIO(exports.requests_csv(organizer, date(2027, 2, 1), date(2027, 2, 28)).decode("utf-8-sig")),
-                           delimiter=";"))
+    body = exports.requests_csv(organizer, date(2027, 2, 1), date(2027, 2, 28))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == "Reçue le" and rows[1][5] == request.school.uai
     assert rows[1][13] == "01/03/2027–05/03/2027"
 

@@ -32,8 +32,10 @@ def staffed(db, create_user, create_request, create_role_model, create_event, cr
         event.schools.append(EventSchool(school=request.school, class_level="4e", headcount=28))
         confirmed = create_role_model(first_name="Confirmée")
         invited = create_role_model(first_name="Invitée")
-        create_assignment(event=event, role_model=confirmed, status=AssignmentStatus.CONFIRMED, invited_at=start - timedelta(days=40))
-        create_assignment(event=event, role_model=invited, status=AssignmentStatus.INVITED, invited_at=start - timedelta(days=40))
+        create_assignment(event=event, role_model=confirmed, status=AssignmentStatus.CONFIRMED,
+                          invited_at=start - timedelta(days=40))
+        create_assignment(event=event, role_model=invited, status=AssignmentStatus.INVITED,
+                          invited_at=start - timedelta(days=40))
         db.session.commit()
         return event, request.contact, confirmed, invited
 

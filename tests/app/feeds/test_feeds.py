@@ -55,8 +55,10 @@ def world(db, create_user, create_school, create_contact, create_role_model, cre
                          visit_request=request, venue="Collège Marie Curie", commune="Paris",
                          status=EventStatus.CONFIRMED)
     visit.schools.append(EventSchool(school=school, class_level="4e", headcount=28, girls_count=13))
-    create_assignment(event=visit, role_model=marraine, status=AssignmentStatus.CONFIRMED, invited_at=START - timedelta(days=20))
-    create_assignment(event=visit, role_model=parrain, status=AssignmentStatus.INVITED, invited_at=START - timedelta(days=20))
+    create_assignment(event=visit, role_model=marraine, status=AssignmentStatus.CONFIRMED,
+                      invited_at=START - timedelta(days=20))
+    create_assignment(event=visit, role_model=parrain, status=AssignmentStatus.INVITED,
+                      invited_at=START - timedelta(days=20))
     create_assignment(event=visit, role_model=proposed, status=AssignmentStatus.PROPOSED)
     conference = create_event(title="Conférence publique à Paris", type=EventType.CONFERENCE, is_public=True,
                               start_at=START + timedelta(days=2), organizer=organizer, venue="Salle des fêtes")
@@ -217,7 +219,8 @@ def test_every_feed_of_the_demo_data_parses_everywhere(client, db):
     db.session.commit()
     # The same functions the endpoints call once a token is resolved (tokens are tested above).
     feeds_made = [rendering.public_feed()]
-    feeds_made += [rendering.public_feed(code) for code in sorted({s.academie for s in db.session.scalars(select(School))})]
+    feeds_made += [rendering.public_feed(code)
+                   for code in sorted({s.academie for s in db.session.scalars(select(School))})]
     feeds_made += [rendering.school_calendar(school_id) for school_id in db.session.scalars(select(School.id))]
     feeds_made += [rendering.role_model_calendar(rm_id) for rm_id in db.session.scalars(select(RoleModel.id))]
     feeds_made += [rendering.organizer_calendar(user.id) for user in

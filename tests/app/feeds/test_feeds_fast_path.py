@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from app import create_app, sqlite
 from app.extensions import db as _db
 from app.feeds.cache import cache
+from app.feeds.fast_path import FeedFastPath
 from app.links import external_url
 from app.request_log import log as request_logger
-from app.feeds.fast_path import FeedFastPath
 from config import Config, TestConfig
 from tests.app.conftest import FreshContextClient
 from tests.support import access_world, factories

@@ -25,7 +25,8 @@ def role_model(create_role_model):
 
 
 def feed_url_on(page) -> str:
-    match = re.search(r'id="feed-url" value="http://localhost(/feeds/role-models/[^"]+\.ics)"', page.get_data(as_text=True))
+    match = re.search(r'id="feed-url" value="http://localhost(/feeds/role-models/[^"]+\.ics)"',
+                      page.get_data(as_text=True))
     assert match, "no feed URL on the page"
     return match.group(1)
 

@@ -48,7 +48,8 @@ def test_reschedule_sends_an_updated_request_to_everyone_engaged(db, staffed):
     for email in sent.values():
         assert email.ics_method == "REQUEST" and email.subject.startswith("Rencontre modifiée")
         ics = email.ics.replace("\r\n ", "")
-        assert "METHOD:REQUEST" in ics and f"SEQUENCE:{event.sequence}" in ics and "DTSTART;TZID=Europe/Paris:20270317T100000" in ics
+        assert "METHOD:REQUEST" in ics and f"SEQUENCE:{event.sequence}" in ics
+        assert "DTSTART;TZID=Europe/Paris:20270317T100000" in ics
         assert ics.count("ATTENDEE") == 1 and f"mailto:{email.to_address}" in ics
         assert "mardi 16 mars 2027" in email.body_text  # the old date, so people see what moved
     assert "PARTSTAT=NEEDS-ACTION" in sent[people["invited"]].ics

@@ -62,7 +62,9 @@ def _state(db) -> tuple[str | None, set[int]]:
     """Who holds the lease, and which processes ran a job; the transaction ends at once (on
     SQLite every transaction takes the write lock, which the schedulers need)."""
     try:
-        holder = db.session.scalar(select(SchedulerLease.holder).where(SchedulerLease.name == scheduler_lease.LEASE_NAME))
+        holder = db.session.scalar(
+            select(SchedulerLease.holder).where(SchedulerLease.name == scheduler_lease.LEASE_NAME)
+        )
         keys = db.session.scalars(select(Setting.key).where(Setting.key.like("ran:%"))).all()
     finally:
         db.session.rollback()

@@ -48,7 +48,8 @@ def emails_to(db, address: str) -> list[OutboxEmail]:
 
 def answers_to(db, organizer, assignment) -> list[OutboxEmail]:
     """What the organizer was told about this person's answers (other emails may exist)."""
-    return [e for e in emails_to(db, organizer.email) if (e.dedupe_key or "").startswith(f"assignment:{assignment.id}:answer")]
+    return [e for e in emails_to(db, organizer.email)
+            if (e.dedupe_key or "").startswith(f"assignment:{assignment.id}:answer")]
 
 
 def links(email: OutboxEmail) -> dict[str, str]:

@@ -118,7 +118,9 @@ def _mails_to(address):
     from app.extensions import db
     from app.models import OutboxEmail
 
-    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)))
+    return list(db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)
+    ))
 
 
 def test_invite_emails_the_role_model_answer_links_and_a_request(db, organizer, create_event, create_assignment):

@@ -57,7 +57,8 @@ def text(response) -> str:
 
 def organizer_emails(db, prefix: str) -> list[OutboxEmail]:
     return db.session.scalars(
-        select(OutboxEmail).where(OutboxEmail.to_address == "ambassadrice@example.org", OutboxEmail.subject.like(f"{prefix}%"))
+        select(OutboxEmail).where(OutboxEmail.to_address == "ambassadrice@example.org",
+                                  OutboxEmail.subject.like(f"{prefix}%"))
     ).all()
 
 
@@ -116,7 +117,8 @@ def test_the_event_shows_only_first_names_and_jobs_of_those_who_said_yes(
     page = text(client.get(f"/demandes/suivi/{token}"))
     assert "Intervention au collège" in page and "jeudi 14 janvier 2027, 09:00" in page
     assert "Inès, Ingénieure procédés" in page and "Léa, Soudeuse" in page
-    assert "Paul" not in page and "Durand" not in page and "Moreau" not in page and "@" not in page.split("<footer")[0].split("</form>")[-1]
+    assert "Paul" not in page and "Durand" not in page and "Moreau" not in page
+    assert "@" not in page.split("<footer")[0].split("</form>")[-1]
     assert "Annuler la rencontre</button>" in page and "Retirer ma demande" not in page
 
 
@@ -165,7 +167,8 @@ def test_cancel_needs_a_reason_shown_next_to_the_field(client, db, scheduled):
 def test_cancel_a_confirmed_visit_once(client, db, scheduled):
     request, event, token = scheduled
     page = f"/demandes/suivi/{token}"
-    response, csrf = post_form(client, f"{page}/annulation", page, **{"reason": "Fermeture de l'établissement (travaux)."})
+    response, csrf = post_form(client, f"{page}/annulation", page,
+                               **{"reason": "Fermeture de l'établissement (travaux)."})
     assert response.status_code == 302
     db.session.refresh(event)
     db.session.refresh(request)

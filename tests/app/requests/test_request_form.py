@@ -87,9 +87,9 @@ def test_happy_path_creates_one_request_with_the_school_placed_by_its_uai(client
     assert request.class_levels == ["4e", "3e"] and (request.headcount, request.girls_count) == (28, 13)
     assert request.topics == ["aéronautique", "robotique"]
     assert [(w.start_date.isoformat(), w.time_of_day.value) for w in request.windows] == [("2027-01-11", "morning")]
-    assert [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.subject_id == request.id,
-                                                                          AuditEntry.subject_type == "visit_request"))] \
-        == ["request.submitted"]
+    assert [e.action for e in db.session.scalars(
+        select(AuditEntry).where(AuditEntry.subject_id == request.id, AuditEntry.subject_type == "visit_request")
+    )] == ["request.submitted"]
 
     emails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
     assert [e.to_address for e in emails] == ["sophie.martin@ac-paris.fr", organizer.email]

@@ -30,7 +30,9 @@ def text(response) -> str:
 
 
 def outbox_to(db, address: str) -> list[OutboxEmail]:
-    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)))
+    return list(db.session.scalars(
+        select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)
+    ))
 
 
 def link_in(email: OutboxEmail) -> str:
@@ -63,7 +65,8 @@ def test_apply_then_an_organizer_approves_and_a_link_arrives(db, client, auth, c
     auth.login(toulouse.email)
     page = client.get("/espace/candidatures")
     assert "Nadia Benali" in text(page)
-    client.post(f"/espace/candidatures/{rm.id}/valider", data={"csrf_token": csrf_token_of(page.get_data(as_text=True))})
+    client.post(f"/espace/candidatures/{rm.id}/valider",
+                data={"csrf_token": csrf_token_of(page.get_data(as_text=True))})
     db.session.refresh(rm)
     assert rm.status == RoleModelStatus.ACTIVE
     welcome = outbox_to(db, "nadia.benali@example.org")[-1]
@@ -196,7 +199,8 @@ def test_week_view_shows_windows_busy_blocks_and_engagements(db, client, create_
     db.session.add(calendar)
     db.session.flush()
     db.session.add(BusyInterval(calendar_id=calendar.id, role_model_id=rm.id,
-                                start_at=monday + timedelta(days=2, hours=7), end_at=monday + timedelta(days=2, hours=9)))
+                                start_at=monday + timedelta(days=2, hours=7),
+                                end_at=monday + timedelta(days=2, hours=9)))
     event = create_event(title="Forum Toulouse", start_at=monday + timedelta(days=3, hours=8))
     create_assignment(event=event, role_model=rm, status=AssignmentStatus.CONFIRMED)
     profiles.add_exception(rm.user, rm, monday.date() + timedelta(days=4), monday.date() + timedelta(days=4), "Congé")

@@ -127,11 +127,11 @@ def test_deletion_leaves_no_personal_data_and_keeps_the_statistics(db, client, p
     rm_id, user_id, past_event = rm.id, rm.user.id, done.event_id
     sign_in(client, rm.user)
     page = client.get("/espace/mes-donnees")
-    refused = client.post("/espace/supprimer-mon-compte", data={"csrf_token": csrf_token_of(page.get_data(as_text=True)),
-                                                               "confirm": "oui"})
+    refused = client.post("/espace/supprimer-mon-compte",
+                          data={"csrf_token": csrf_token_of(page.get_data(as_text=True)), "confirm": "oui"})
     assert refused.status_code == 422 and db.session.get(User, user_id) is not None
-    deleted = client.post("/espace/supprimer-mon-compte", data={"csrf_token": csrf_token_of(page.get_data(as_text=True)),
-                                                               "confirm": "supprimer"})
+    deleted = client.post("/espace/supprimer-mon-compte",
+                          data={"csrf_token": csrf_token_of(page.get_data(as_text=True)), "confirm": "supprimer"})
     assert deleted.status_code == 200
     db.session.expire_all()
 

@@ -4,7 +4,7 @@ fields, actions go through services and commit, bad input never gives a 500."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -49,7 +49,8 @@ def test_confirm_a_slot_from_the_request_page(db, client, organizer, create_requ
 
 def test_a_suggested_slot_prefills_the_form(db, client, organizer, create_request):
     request, _ = create_request()
-    html = client.get(f"/organisation/demandes/{request.id}?debut=2027-03-16T08:00:00%2B00:00&fin=2027-03-16T10:00:00%2B00:00").get_data(as_text=True)
+    html = client.get(f"/organisation/demandes/{request.id}?debut=2027-03-16T08:00:00%2B00:00"
+                      "&fin=2027-03-16T10:00:00%2B00:00").get_data(as_text=True)
     assert 'value="2027-03-16"' in html and 'value="09:00"' in html and 'value="11:00"' in html
     assert client.get(f"/organisation/demandes/{request.id}?debut=nonsense").status_code == 200
 
@@ -113,7 +114,9 @@ def test_invite_then_confirm_from_the_pairing_board(db, client, organizer, creat
     assert response.status_code == 302
     for a in proposals:
         db.session.refresh(a)
-    assert [a.status for a in proposals] == [AssignmentStatus.INVITED, AssignmentStatus.INVITED, AssignmentStatus.PROPOSED]
+    assert [a.status for a in proposals] == [
+        AssignmentStatus.INVITED, AssignmentStatus.INVITED, AssignmentStatus.PROPOSED
+    ]
     proposals[0].status = AssignmentStatus.ACCEPTED
     db.session.flush()
     response = client.post(f"/organisation/participations/{proposals[0].id}/confirmer", data={"csrf_token": token})
@@ -129,9 +132,9 @@ def test_invite_then_confirm_from_the_pairing_board(db, client, organizer, creat
 
 
 def test_week_and_month_views_show_events_of_the_period(db, client, organizer, create_event):
-    event = create_event(title="Table ronde à Paris", start_at=datetime(2027, 3, 16, 8, tzinfo=UTC))
-    cancelled = create_event(title="Visite annulée", status=EventStatus.CANCELLED,
-                             start_at=datetime(2027, 3, 17, 8, tzinfo=UTC))
+    create_event(title="Table ronde à Paris", start_at=datetime(2027, 3, 16, 8, tzinfo=UTC))
+    create_event(title="Visite annulée", status=EventStatus.CANCELLED,
+                 start_at=datetime(2027, 3, 17, 8, tzinfo=UTC))
     week = client.get("/organisation/evenements/semaine?date=2027-03-18").get_data(as_text=True)
     assert "Table ronde à Paris" in week and "<s>Visite annulée</s>" in week
     assert "mardi 16 mars" in week

@@ -38,14 +38,18 @@ def test_out_of_scope_objects_are_not_found(client, auth, lyon_world):
     request, _, event, assignment, mail = lyon_world
     auth.login("paris@example.org")
     for url in (f"/organisation/demandes/{request.id}", f"/organisation/evenements/{event.id}",
-                f"/organisation/evenements/{event.id}/modifier", f"/organisation/intervenants/{assignment.role_model_id}",
-                f"/organisation/courriels/{mail.id}"):
+                f"/organisation/evenements/{event.id}/modifier",
+                f"/organisation/intervenants/{assignment.role_model_id}", f"/organisation/courriels/{mail.id}"):
         assert client.get(url).status_code == 404, url
     assert "Collège de Lyon" not in client.get("/organisation/demandes?statut=all").get_data(as_text=True)
-    assert "Visite lyonnaise" not in client.get("/organisation/evenements/semaine?date=2027-03-16").get_data(as_text=True)
+    assert "Visite lyonnaise" not in client.get(
+        "/organisation/evenements/semaine?date=2027-03-16"
+    ).get_data(as_text=True)
     assert "Visite lyonnaise" not in client.get("/organisation/evenements?du=2027-01-01").get_data(as_text=True)
     assert "Lyon" not in client.get("/organisation/courriels").get_data(as_text=True)
-    assert b"Visite lyonnaise" not in client.get("/organisation/exports/evenements.csv?start=2027-01-01&end=2027-12-31").data
+    assert b"Visite lyonnaise" not in client.get(
+        "/organisation/exports/evenements.csv?start=2027-01-01&end=2027-12-31"
+    ).data
 
 
 def test_out_of_scope_actions_change_nothing(db, client, auth, lyon_world):
@@ -58,9 +62,11 @@ def test_out_of_scope_actions_change_nothing(db, client, auth, lyon_world):
         (f"/organisation/demandes/{request.id}/prise-en-charge", {"csrf_token": token}),
         (f"/organisation/evenements/{event.id}/annuler", {"cancel-reason": "x", "cancel-csrf_token": token}),
         (f"/organisation/evenements/{event.id}/deplacer", {"move-csrf_token": token}),
-        (f"/organisation/evenements/{event.id}/intervenants/inviter", {"assignment": str(assignment.id), "csrf_token": token}),
+        (f"/organisation/evenements/{event.id}/intervenants/inviter",
+         {"assignment": str(assignment.id), "csrf_token": token}),
         (f"/organisation/participations/{assignment.id}/confirmer", {"csrf_token": token}),
-        (f"/organisation/participations/{assignment.id}/retirer", {f"remove{assignment.id}-reason": "x", "csrf_token": token}),
+        (f"/organisation/participations/{assignment.id}/retirer",
+         {f"remove{assignment.id}-reason": "x", "csrf_token": token}),
         (f"/organisation/intervenants/{assignment.role_model_id}/pause", {"csrf_token": token}),
         (f"/organisation/courriels/{mail.id}/renvoyer", {"csrf_token": token}),
     ]
@@ -88,7 +94,8 @@ def test_an_admin_sees_everything(db, client, auth, create_user, lyon_world):
     create_user(email="admin@example.org", role=UserRole.ADMIN)
     auth.login("admin@example.org")
     request, _, event, _, mail = lyon_world
-    for url in (f"/organisation/demandes/{request.id}", f"/organisation/evenements/{event.id}", f"/organisation/courriels/{mail.id}"):
+    for url in (f"/organisation/demandes/{request.id}", f"/organisation/evenements/{event.id}",
+                f"/organisation/courriels/{mail.id}"):
         assert client.get(url).status_code == 200, url
 
 

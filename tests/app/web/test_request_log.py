@@ -56,7 +56,8 @@ def test_secrets_in_urls_are_masked(app, client, db, lines):
                      "portal.answer", "portal.magic_link"):
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         url = access_world.url_for_endpoint(world, rule)
-        secrets.append(url.split("/")[-2] if endpoint == "portal.answer" else url.rsplit("/", 1)[-1].removesuffix(".ics"))
+        secrets.append(url.split("/")[-2] if endpoint == "portal.answer"
+                       else url.rsplit("/", 1)[-1].removesuffix(".ics"))
         client.get(url)
     client.get("/feeds/schools/" + "A" * 43 + ".ics")  # an unknown (revoked) token: still masked
     client.get("/nowhere/" + "b" * 40)  # no route at all
