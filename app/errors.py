@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
 from app.private_apis import set_signed_in_user, signed_in_user_cached
+from app.services.common.errors import DomainError
 
 # Seconds a client should wait before trying again when the database is unreachable.
 UNAVAILABLE_RETRY_AFTER = 5
@@ -53,6 +54,17 @@ def init_app(app: Flask) -> None:
         }
         message = messages.get(error.code, error.description)
         return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """What a view's unit (`app.web.units`) raised rather than gave back to a form: a missing
+        or out-of-scope object (404, 403) above all. The API blueprint answers its own."""
+        rollback_quietly()
+        if _wants_problem_json():
+            from app.web.api.problems import domain_problem
+
+            return domain_problem(error)
+        return render_template("errors/error.html", code=error.status, message=error.message), error.status
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -10,8 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.services.accounts import users
+from app.web import units
 from app.web.redirects import safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -22,7 +23,9 @@ def load_user(user_id: str):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Adresse e-mail"), filters=[lambda v: v.strip() if v else v], validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Email(_l("Adresse e-mail invalide."))])
+    email = EmailField(_l("Adresse e-mail"), filters=[lambda v: v.strip() if v else v],
+                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
+                                   Email(_l("Adresse e-mail invalide."))])
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))])
     remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
 
@@ -38,12 +41,12 @@ def login():
         return redirect(_home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.authenticate(form.email.data, form.password.data)
+        # A wrong password changes nothing: the commit is then empty.
+        user = units.run(users.authenticate, form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
         else:
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next_url(request.args.get("next"), _home_for(user)))
     return render_template("auth/login.html", form=form)
 

@@ -78,16 +78,16 @@ class NewSchool:
     priority: EducationPriority = EducationPriority.NONE
 
 
-def new_school_errors(details: NewSchool) -> dict[str, str]:
-    """What is missing to register a school we do not know (by form field name)."""
+def new_school_errors(details: NewSchool) -> dict[tuple[str, str], str]:
+    """What is missing to register a school we do not know, keyed as the `school` of a request."""
     errors = {}
     if not details.name.strip():
-        errors["school_name"] = _l("Nous ne connaissons pas encore cet établissement : indiquez son nom.")
+        errors["school", "name"] = _l("Nous ne connaissons pas encore cet établissement : indiquez son nom.")
     if not details.commune.strip():
-        errors["commune"] = _l("Indiquez la commune de l'établissement.")
+        errors["school", "commune"] = _l("Indiquez la commune de l'établissement.")
     postal = details.postal_code.strip()
     if postal and (len(postal) != limits.POSTAL_CODE_LENGTH or not postal.isdigit()):
-        errors["postal_code"] = _l("Un code postal a cinq chiffres.")
+        errors["school", "postal_code"] = _l("Un code postal a cinq chiffres.")
     return errors
 
 

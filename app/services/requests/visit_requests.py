@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.services.common import audit
-from app.services.common.errors import Conflict, Invalid
+from app.services.common.errors import Conflict, FieldKey, Invalid
 from app.services.events import lifecycle
 from app.services.requests import emails, schools
 from app.services.requests import windows as request_windows
@@ -113,7 +113,7 @@ def check_windows(uai: str, windows: list[Window], *, today: date) -> request_wi
 
 def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
     """Raise Invalid with every field's message at once; return the window warnings otherwise."""
-    errors: dict[str, str] = {}
+    errors: dict[FieldKey, str] = {}
     try:
         placement = schools.place_uai(data.uai)
     except Invalid as exc:
@@ -131,10 +131,10 @@ def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
         errors["consent"] = _l("Merci d'accepter la notice de confidentialité pour envoyer la demande.")
     windows = data.windows[: request_windows.MAX_WINDOWS]
     if all(w.is_blank for w in windows):
-        errors["windows-0-start_date"] = _l("Proposez au moins une période.")
+        errors["windows", 0, "start_date"] = _l("Proposez au moins une période.")
     result = check_windows(data.uai, windows, today=today)
     for index, message in result.errors.items():
-        errors[f"windows-{index}-start_date"] = message
+        errors["windows", index, "start_date"] = message
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
     return result

@@ -34,7 +34,7 @@ from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
 from app.services.accounts import magic_links, users
 from app.services.common import access, audit, scope
-from app.services.common.errors import Conflict, Invalid, NotAllowed
+from app.services.common.errors import Conflict, FieldKey, Invalid, NotAllowed
 from app.services.mail.outbox import queue_email
 
 MAX_WINDOWS = 21
@@ -250,12 +250,12 @@ def set_windows(actor: User, rm: RoleModel, windows: list[tuple[int, time, time]
     """Replace the weekly windows (Europe/Paris wall time). Overlapping windows of one day
     are merged, so the week view never shows the same hour twice."""
     require_can_edit(actor, rm)
-    errors: dict[str, str] = {}
+    errors: dict[FieldKey, str] = {}
     for index, (weekday, start, end) in enumerate(windows):
         if not 0 <= weekday <= 6:
-            errors[f"windows-{index}-weekday"] = _l("Jour inconnu.")
+            errors["windows", index, "weekday"] = _l("Jour inconnu.")
         elif end <= start:
-            errors[f"windows-{index}-end_time"] = _l("La fin doit être après le début.")
+            errors["windows", index, "end_time"] = _l("La fin doit être après le début.")
     if len(windows) > MAX_WINDOWS:
         errors["windows"] = _l("%(n)s créneaux au plus.", n=MAX_WINDOWS)
     if errors:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import g
 
-from app.extensions import db
 from app.links import external_url
 from app.models import AssignmentStatus
 from app.services.events import desk, lifecycle, listings
 from app.services.pairing import assignments, board, proposals
+from app.web import units
 from app.web.api.public import event_query
 from app.web.api.schemas.assignments import (
     AssignmentCreateSchema,
@@ -43,11 +43,6 @@ def _event(event_id: int):
     return desk.get_event(g.actor, event_id)
 
 
-def _saved(result):
-    db.session.commit()
-    return result
-
-
 @bp.route("/events", tags=EVENTS)
 @organizer_only
 @etag
@@ -74,7 +69,7 @@ def create_event(body):
     département). `status: scheduled` publishes it at once; a draft is published later.
     """
     status = body.pop("status")
-    event = _saved(lifecycle.create_event(g.actor, lifecycle.EventData(**body), status=status))
+    event = units.run(lifecycle.create_event, g.actor, lifecycle.EventData(**body), status=status)
     return event, {"Location": external_url("api.get_event", event_id=event.id)}
 
 
@@ -104,7 +99,7 @@ def update_event(body, event_id: int):
     data = lifecycle.EventData(**{name: getattr(event, name) for name in lifecycle.EventData.__dataclass_fields__})
     for name, value in body.items():
         setattr(data, name, value)
-    return _saved(lifecycle.update_event(g.actor, event, data))
+    return units.run(lifecycle.update_event, g.actor, event, data)
 
 
 @bp.route(f"/events/{EVENT_ID}/publish", methods=["POST"], tags=EVENTS)
@@ -117,7 +112,7 @@ def publish_event(event_id: int):
 
     Draft → scheduled: the event now shows in feeds and role models can be invited.
     """
-    return _saved(lifecycle.publish_event(g.actor, _event(event_id)))
+    return units.run(lifecycle.publish_event, g.actor, _event(event_id))
 
 
 @bp.route(f"/events/{EVENT_ID}/reschedule", methods=["POST"], tags=EVENTS)
@@ -131,8 +126,8 @@ def reschedule_event(body, event_id: int):
 
     Everyone concerned gets an updated invitation.
     """
-    return _saved(
-        lifecycle.reschedule_event(g.actor, _event(event_id), start_at=body["start_at"], end_at=body["end_at"])
+    return units.run(
+        lifecycle.reschedule_event, g.actor, _event(event_id), start_at=body["start_at"], end_at=body["end_at"]
     )
 
 
@@ -148,7 +143,7 @@ def cancel_event(body, event_id: int):
     Feeds show it cancelled, everyone gets a cancellation, participations end and the school's
     request goes back to review.
     """
-    return _saved(lifecycle.cancel_event(g.actor, _event(event_id), reason=body["reason"]))
+    return units.run(lifecycle.cancel_event, g.actor, _event(event_id), reason=body["reason"])
 
 
 # --- participations -------------------------------------------------------------------------------
@@ -178,7 +173,7 @@ def add_assignment(body, event_id: int):
 
     Picked by hand, outside matching: the person is proposed, invite them when ready.
     """
-    assignment = _saved(board.add_by_hand(g.actor, _event(event_id), body["role_model_id"]))
+    assignment = units.run(board.add_by_hand, g.actor, _event(event_id), body["role_model_id"])
     return assignment, {"Location": external_url("api.get_assignment", assignment_id=assignment.id)}
 
 
@@ -202,7 +197,7 @@ def invite_assignment(assignment_id: int):
 
     The role model gets an invitation by email with links to accept or decline.
     """
-    return _saved(assignments.invite(g.actor, board.get_assignment(g.actor, assignment_id)))
+    return units.run(assignments.invite, g.actor, board.get_assignment(g.actor, assignment_id))
 
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/confirm", methods=["POST"], tags=ASSIGNMENTS)
@@ -216,7 +211,7 @@ def confirm_assignment(assignment_id: int):
     Confirm a role model who accepted (409 when the event already has its maximum). The event
     is confirmed once it has enough confirmed role models.
     """
-    return _saved(assignments.confirm(g.actor, board.get_assignment(g.actor, assignment_id)))
+    return units.run(assignments.confirm, g.actor, board.get_assignment(g.actor, assignment_id))
 
 
 @bp.route(f"/assignments/{ASSIGNMENT_ID}/cancel", methods=["POST"], tags=ASSIGNMENTS)
@@ -231,7 +226,7 @@ def cancel_assignment(body, assignment_id: int):
     The role model is told if they had been invited; matching proposes someone in their place.
     """
     assignment = board.get_assignment(g.actor, assignment_id)
-    return _saved(assignments.cancel(g.actor, assignment, reason=body["reason"]))
+    return units.run(assignments.cancel, g.actor, assignment, reason=body["reason"])
 
 
 # --- matching -------------------------------------------------------------------------------------
@@ -262,8 +257,7 @@ def run_proposals(event_id: int):
     Ranks the candidates for the event's missing seats and writes the best as proposals (never
     more proposals than seats; running it again adds none). Inviting stays your decision.
     """
-    result = proposals.propose(_event(event_id), actor=g.actor)
-    db.session.commit()
+    result = units.run(proposals.propose, _event(event_id), actor=g.actor)
     outcome = result.outcome
     return {
         "created": result.created,

@@ -9,13 +9,13 @@ Domain problems are typed with a tag URI ending in their stable `code`
 from __future__ import annotations
 
 import http
-import re
 
 from flask import request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import problem
-from app.services.common.errors import DomainError
+from app.services.common.errors import DomainError, FieldKey
+from app.web import field_errors
 
 TYPE_PREFIX = "tag:rencontres.industrielles.fr,2026:"
 _LOCATIONS = {
@@ -25,8 +25,6 @@ _LOCATIONS = {
     "headers": "header",
     "view_args": "path",
 }
-# Form-style names the services use for list items: "windows-0-start_date".
-_INDEXED = re.compile(r"^(\w+)-(\d+)-(\w+)$")
 # Headers of the original error worth keeping (Allow on 405, WWW-Authenticate on 401).
 _KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
@@ -61,28 +59,17 @@ def http_problem(error: HTTPException):
     return response
 
 
-def domain_problem(error: DomainError, *, renames: dict[str, str] | None = None):
+def domain_problem(error: DomainError, *, aliases: dict[FieldKey, str] | None = None):
+    """`aliases`: the API's names for the domain keys it spells otherwise."""
     extra = {"type": TYPE_PREFIX + error.code, "code": error.code}
     if error.fields:
         where = "query" if request.method in ("GET", "HEAD") else "body"
-        extra["errors"] = [
-            {"in": where, "field": _api_field(name, renames), "message": str(message)}
-            for name, message in error.fields.items()
-        ]
+        extra["errors"] = field_errors.problem_errors(error, location=where, aliases=aliases)
     return problem(error.status, _phrase(error.status), str(error.message), **extra)
 
 
 def conflict_problem(code: str, detail: str):
     return problem(409, _phrase(409), detail, type=TYPE_PREFIX + code, code=code)
-
-
-def _api_field(name: str, renames: dict[str, str] | None) -> str:
-    if renames and name in renames:
-        return renames[name]
-    indexed = _INDEXED.match(name)
-    if indexed:
-        return ".".join(indexed.groups())
-    return name
 
 
 def _flatten_webargs(messages, location: str | None = None, path: tuple = ()):

@@ -1,5 +1,5 @@
-"""The API blueprint: bearer-token authentication, errors as problem+json, ETags on GET, and
-the one way views run a service (commit once on success, roll back on any error).
+"""The API blueprint: bearer-token authentication, ETags on GET, and errors as problem+json
+(among them the domain errors a view's unit, `app.web.units.run`, rolled back and raised).
 
 Authentication never looks at the session cookie: the blueprint is exempt from CSRF, so a
 browser's cookie must not be able to act through it.
@@ -20,6 +20,7 @@ from app.extensions import db, limiter
 from app.models import ApiToken, IllegalTransition, User
 from app.services.accounts import api_tokens
 from app.services.common.errors import DomainError, NotAllowed
+from app.web import units
 from app.web.api import problems
 
 bp = Blueprint("api", __name__, description="Rencontres API, version 1.")
@@ -33,11 +34,8 @@ def current_token() -> ApiToken | None:
     """The live API token sent as `Authorization: Bearer …`, once per request."""
     if "api_token" not in g:
         scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-        token = api_tokens.resolve(secret.strip()) if scheme.lower() == "bearer" else None
-        if token is not None:
-            # Its own small transaction: "last used" is kept even when the action fails.
-            db.session.commit()
-        g.api_token = token
+        # Its own small unit: "last used" is kept even when the action fails.
+        g.api_token = units.run(api_tokens.resolve, secret.strip()) if scheme.lower() == "bearer" else None
     return g.api_token
 
 
@@ -98,7 +96,7 @@ def _api_rate_limit() -> str:
 limiter.limit(_api_rate_limit, key_func=_rate_key)(bp)
 
 
-# --- running a service --------------------------------------------------------------------------
+# --- responses ------------------------------------------------------------------------------------
 
 
 def next_link(cursor: str | None) -> dict[str, str]:
@@ -107,9 +105,6 @@ def next_link(cursor: str | None) -> dict[str, str]:
     args = {k: v for k, v in request.args.items() if k != "cursor"}
     args["cursor"] = cursor
     return {"Link": f'<{request.base_url}?{urlencode(args)}>; rel="next"'}
-
-
-# --- responses ------------------------------------------------------------------------------------
 
 
 @bp.after_request
@@ -125,7 +120,7 @@ def _conditional(response):
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     db.session.rollback()
-    return problems.domain_problem(error, renames=g.get("field_renames"))
+    return problems.domain_problem(error, aliases=g.get("field_aliases"))
 
 
 @bp.errorhandler(IllegalTransition)

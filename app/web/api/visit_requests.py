@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.links import external_url
 from app.models import VisitRequest
 from app.services.common.errors import NotFound
 from app.services.requests import emails, visit_requests
 from app.services.requests.schools import NewSchool
 from app.services.requests.windows import Window
+from app.web import units
 from app.web.api.schemas.visit_requests import (
     VISIT_REQUEST_EXAMPLE,
     IdempotencyHeaders,
@@ -22,11 +23,9 @@ from app.web.api.schemas.visit_requests import (
 from app.web.api.views import bp, current_token, etag
 
 TAG = ["Visit requests"]
-# The service speaks the form's field names; the API's are nested.
-FIELD_RENAMES = {
-    "school_name": "school.name",
-    "commune": "school.commune",
-    "postal_code": "school.postal_code",
+# The API nests the contact, which the service's request data keeps flat, and takes the
+# idempotency key as a header.
+FIELD_ALIASES = {
     "contact_name": "contact.name",
     "email": "contact.email",
     "phone": "contact.phone",
@@ -93,9 +92,8 @@ def create_visit_request(headers, body):
     an email with the follow-up link. No account needed (rate-limited per address; a valid
     token lifts that limit for partners).
     """
-    g.field_renames = FIELD_RENAMES
-    submission = visit_requests.submit(_request_data(body), idempotency_key=headers["idempotency_key"])
-    db.session.commit()
+    g.field_aliases = FIELD_ALIASES
+    submission = units.run(visit_requests.submit, _request_data(body), idempotency_key=headers["idempotency_key"])
     result = _created_json(submission)
     status = 201 if submission.created else 200
     location = (

@@ -7,10 +7,9 @@ from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from app.extensions import db
 from app.models import FeedbackRespondent
-from app.services.common.errors import Invalid
 from app.services.events import feedback
+from app.web import field_errors, units
 
 bp = Blueprint("feedback", __name__)
 
@@ -38,20 +37,17 @@ def form(token: str):
         form.satisfaction.data = str(form.satisfaction.data)
     is_school = target.respondent == FeedbackRespondent.SCHOOL
     if form.validate_on_submit():
-        try:
-            feedback.submit(
-                target,
-                pupils_attended=form.pupils_attended.data,
-                girls_attended=form.girls_attended.data,
-                satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,
-                comment=form.comment.data or "",
-            )
-        except Invalid as error:
-            for name, message in error.fields.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            db.session.commit()
+        _answer, error = units.attempt(
+            feedback.submit,
+            target,
+            pupils_attended=form.pupils_attended.data,
+            girls_attended=form.girls_attended.data,
+            satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,
+            comment=form.comment.data or "",
+        )
+        if error is None:
             return render_template("feedback/thanks.html", event=target.event)
+        field_errors.show(form, error)
     return render_template("feedback/form.html", form=form, event=target.event, is_school=is_school), (
         422 if form.errors else 200
     )

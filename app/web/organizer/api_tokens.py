@@ -15,8 +15,9 @@ from wtforms.validators import InputRequired, Length
 
 from app.models import limits
 from app.services.accounts import api_tokens
-from app.web.organizer.forms import ActionForm, apply_errors
-from app.web.organizer.views import bp, run
+from app.web import field_errors, units
+from app.web.organizer.forms import ActionForm
+from app.web.organizer.views import bp
 
 
 class TokenForm(FlaskForm):
@@ -57,10 +58,9 @@ def api_token_create():
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, status=422)
-    result, error = run(api_tokens.create, current_user, name=form.name.data)
+    result, error = units.attempt(api_tokens.create, current_user, name=form.name.data)
     if error is not None:
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _page(form, status=error.status)
     _token, secret = result
     return _page(TokenForm(formdata=None), secret=secret)
@@ -69,7 +69,7 @@ def api_token_create():
 @bp.post("/api/<int:token_id>/revoquer")
 def api_token_revoke(token_id: int):
     if ActionForm().validate_on_submit():
-        token, error = run(api_tokens.revoke, current_user, token_id)
+        token, error = units.attempt(api_tokens.revoke, current_user, token_id)
         flash(
             str(error.message)
             if error

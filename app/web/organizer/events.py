@@ -14,15 +14,9 @@ from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
 from app.services.events import calendar_view, desk, lifecycle
 from app.services.pairing import board
-from app.web.organizer.forms import (
-    ActionForm,
-    CancelForm,
-    EventForm,
-    RescheduleForm,
-    SchoolForm,
-    apply_errors,
-)
-from app.web.organizer.views import bp, run
+from app.web import field_errors, units
+from app.web.organizer.forms import ActionForm, CancelForm, EventForm, RescheduleForm, SchoolForm
+from app.web.organizer.views import bp
 
 
 def _date_arg(name: str, default: date | None = None) -> date | None:
@@ -67,12 +61,11 @@ def event_new():
         form.departement.data = request.args.get("departement", "")
     if form.validate_on_submit():
         status = EventStatus.SCHEDULED if request.form.get("programmer") else EventStatus.DRAFT
-        event, error = run(lifecycle.create_event, current_user, form.to_data(), status=status)
+        event, error = units.attempt(lifecycle.create_event, current_user, form.to_data(), status=status)
         if error is None:
             flash(_("Événement créé."), "success")
             return redirect(url_for(".event_detail", event_id=event.id))
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("organizer/events/form.html", form=form, event=None), status
 
@@ -84,13 +77,13 @@ def event_edit(event_id: int):
     if request.method == "GET":
         form.fill_from(event)
     elif form.validate_on_submit():
-        _event, error = run(lifecycle.update_event, current_user, event, form.to_data())
+        _event, error = units.attempt(lifecycle.update_event, current_user, event, form.to_data())
         if error is None:
-            flash(_("Événement enregistré ; les personnes concernées sont prévenues si l'horaire ou le lieu a changé."), "success")
+            flash(_("Événement enregistré ; les personnes concernées sont prévenues si l'horaire ou le lieu a changé."),
+                  "success")
             return redirect(url_for(".event_detail", event_id=event_id))
         event = desk.get_event(current_user, event_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("organizer/events/form.html", form=form, event=event), status
 
@@ -123,7 +116,7 @@ def event_detail(event_id: int):
 def event_publish(event_id: int):
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(lifecycle.publish_event, current_user, event)
+        _result, error = units.attempt(lifecycle.publish_event, current_user, event)
         flash(str(error.message) if error else _("L'événement est programmé."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id))
 
@@ -137,11 +130,10 @@ def event_reschedule(event_id: int):
     zone = ZoneInfo(event.timezone)
     start = datetime.combine(form.day.data, form.start_time.data, zone).astimezone(UTC)
     end = datetime.combine(form.day.data, form.end_time.data, zone).astimezone(UTC)
-    _result, error = run(lifecycle.reschedule_event, current_user, event, start_at=start, end_at=end)
+    _result, error = units.attempt(lifecycle.reschedule_event, current_user, event, start_at=start, end_at=end)
     if error:
         event = desk.get_event(current_user, event_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _detail(event, reschedule_form=form, status=error.status)
     flash(_("Événement déplacé : chacun reçoit une invitation mise à jour."), "success")
     return redirect(url_for(".event_detail", event_id=event_id))
@@ -153,11 +145,10 @@ def event_cancel(event_id: int):
     form = CancelForm(prefix="cancel")
     if not form.validate_on_submit():
         return _detail(event, cancel_form=form, status=422)
-    _result, error = run(lifecycle.cancel_event, current_user, event, reason=form.reason.data)
+    _result, error = units.attempt(lifecycle.cancel_event, current_user, event, reason=form.reason.data)
     if error:
         event = desk.get_event(current_user, event_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _detail(event, cancel_form=form, status=error.status)
     flash(_("Événement annulé : l'établissement et les intervenant·es sont prévenus."), "success")
     return redirect(url_for(".event_detail", event_id=event_id))
@@ -169,12 +160,12 @@ def event_add_school(event_id: int):
     form = SchoolForm(prefix="school")
     if not form.validate_on_submit():
         return _detail(event, school_form=form, status=422)
-    _result, error = run(desk.add_school, current_user, event, uai=form.uai.data, class_level=form.class_level.data or "",
-                   headcount=form.headcount.data, girls_count=form.girls_count.data)
+    _result, error = units.attempt(desk.add_school, current_user, event, uai=form.uai.data,
+                                   class_level=form.class_level.data or "", headcount=form.headcount.data,
+                                   girls_count=form.girls_count.data)
     if error:
         event = desk.get_event(current_user, event_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _detail(event, school_form=form, status=error.status)
     flash(_("Établissement ajouté."), "success")
     return redirect(url_for(".event_detail", event_id=event_id) + "#etablissements")
@@ -184,6 +175,6 @@ def event_add_school(event_id: int):
 def event_remove_school(event_id: int, school_id: int):
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(desk.remove_school, current_user, event, school_id)
+        _result, error = units.attempt(desk.remove_school, current_user, event, school_id)
         flash(str(error.message) if error else _("Établissement retiré."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id) + "#etablissements")

@@ -11,8 +11,9 @@ from flask_login import current_user
 from app.feeds import tokens
 from app.links import external_url, webcal_url
 from app.models import FeedKind
+from app.web import units
 from app.web.organizer.forms import ActionForm
-from app.web.organizer.views import bp, run
+from app.web.organizer.views import bp
 
 
 @bp.get("/agenda")
@@ -26,7 +27,7 @@ def feed_regenerate():
     form = ActionForm()
     if not form.validate_on_submit():
         return feed_settings()
-    token, _error = run(tokens.issue, FeedKind.ORGANIZER, user=current_user)
+    token = units.run(tokens.issue, FeedKind.ORGANIZER, user=current_user)
     url = external_url("feeds.organizer_feed", token=token)
     response = render_template("organizer/feed.html", action_form=ActionForm(), url=url, webcal=webcal_url(url),
                                current=tokens.current(FeedKind.ORGANIZER, user=current_user))

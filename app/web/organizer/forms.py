@@ -1,4 +1,5 @@
-"""Forms of the organizer pages, and how domain errors land next to their fields."""
+"""Forms of the organizer pages; `ALIASES` names the domain keys a form spells otherwise
+(`app.web.field_errors`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app import labels, local_time
 from app.models import EventType, limits
 from app.reference.academies import ACADEMIES
-from app.services.common.errors import DomainError
 from app.services.events.lifecycle import EventData
 
 TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
@@ -73,7 +73,7 @@ class EventForm(FlaskForm):
     description = TextAreaField(_l("Description"), filters=[_strip],
                                 validators=[Length(max=limits.EVENT_DESCRIPTION_FORM_MAX)])
 
-    # Domain error keys that name something else than a field of this form.
+    # The service speaks of instants; the form splits them into a day and two times.
     ALIASES = {"start_at": "start_time", "end_at": "end_time"}
 
     def to_data(self) -> EventData:
@@ -82,7 +82,8 @@ class EventForm(FlaskForm):
         end = datetime.combine(self.day.data, self.end_time.data, zone).astimezone(UTC)
         return EventData(
             type=EventType(self.type.data), title=self.title.data, start_at=start, end_at=end,
-            departement=self.departement.data.upper(), timezone=self.timezone.data, description=self.description.data or "",
+            departement=self.departement.data.upper(), timezone=self.timezone.data,
+            description=self.description.data or "",
             venue=self.venue.data or "", address=self.address.data or "", commune=self.commune.data or "",
             is_online=self.is_online.data, online_url=self.online_url.data or None, capacity=self.capacity.data,
             role_models_min=self.role_models_min.data, role_models_max=self.role_models_max.data,
@@ -155,15 +156,3 @@ class ActionForm(FlaskForm):
     """A button that only needs CSRF protection, plus the ids it acts on."""
 
     ids = HiddenField()
-
-
-def apply_errors(form: FlaskForm, error: DomainError) -> bool:
-    """Put a domain error's field messages next to the form's fields; True when any landed."""
-    aliases = getattr(form, "ALIASES", {})
-    landed = False
-    for name, message in error.fields.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), str(message)]
-            landed = True
-    return landed

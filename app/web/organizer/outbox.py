@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.services.mail import outbox_desk
+from app.web import units
 from app.web.organizer.forms import ActionForm
-from app.web.organizer.views import bp, run
+from app.web.organizer.views import bp
 
 PAGE = 50
 
@@ -32,7 +33,7 @@ def outbox_detail(email_id: int):
 def outbox_retry(email_id: int):
     email = outbox_desk.get_email(current_user, email_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(outbox_desk.send_again, current_user, email)
+        _result, error = units.attempt(outbox_desk.send_again, current_user, email)
         flash(str(error.message) if error else _("Le courriel repart : il sera envoyé dans quelques instants."),
               "error" if error else "success")
     return redirect(url_for(".outbox_detail", email_id=email_id))

@@ -13,8 +13,9 @@ from flask_login import current_user
 from app import labels
 from app.services.events import desk
 from app.services.pairing import assignments, board, proposals
+from app.web import units
 from app.web.organizer.forms import ActionForm, PeriodForm, ReasonForm
-from app.web.organizer.views import bp, run
+from app.web.organizer.views import bp
 
 
 def _ids() -> list[int]:
@@ -46,7 +47,7 @@ def _back(event_id: int):
 def pairing_invite(event_id: int):
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        result, error = run(board.invite_many, current_user, _ids(), event=event)
+        result, error = units.attempt(board.invite_many, current_user, _ids(), event=event)
         if error:
             flash(str(error.message), "error")
         else:
@@ -63,7 +64,7 @@ def pairing_propose(event_id: int):
     """Ask matching for the best candidates for the event's missing seats."""
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        result, error = run(proposals.propose, event, actor=current_user)
+        result, error = units.attempt(proposals.propose, event, actor=current_user)
         if error:
             flash(str(error.message), "error")
         elif result.created:
@@ -72,8 +73,8 @@ def pairing_propose(event_id: int):
         elif result.outcome is None:
             flash(_("Toutes les places sont déjà pourvues ou proposées."), "info")
         else:
-            flash(_("Personne de plus à proposer : %(why)s.", why=_gaps(result.outcome.reasons) or _("aucune raison connue")),
-                  "error")
+            why = _gaps(result.outcome.reasons) or _("aucune raison connue")
+            flash(_("Personne de plus à proposer : %(why)s.", why=why), "error")
     return _back(event_id)
 
 
@@ -81,7 +82,7 @@ def pairing_propose(event_id: int):
 def pairing_confirm_all(event_id: int):
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        result, error = run(board.confirm_accepted, current_user, event)
+        result, error = units.attempt(board.confirm_accepted, current_user, event)
         if error:
             flash(str(error.message), "error")
         else:
@@ -94,7 +95,7 @@ def pairing_add(event_id: int):
     event = desk.get_event(current_user, event_id)
     role_model_id = request.form.get("role_model", "")
     if ActionForm().validate_on_submit() and role_model_id.isdigit():
-        _result, error = run(board.add_by_hand, current_user, event, int(role_model_id))
+        _result, error = units.attempt(board.add_by_hand, current_user, event, int(role_model_id))
         flash(str(error.message) if error else _("Personne ajoutée aux propositions : invitez-la quand vous voulez."),
               "error" if error else "success")
     return _back(event_id)
@@ -104,7 +105,7 @@ def pairing_add(event_id: int):
 def assignment_confirm(assignment_id: int):
     assignment = board.get_assignment(current_user, assignment_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(assignments.confirm, current_user, assignment)
+        _result, error = units.attempt(assignments.confirm, current_user, assignment)
         flash(str(error.message) if error else _("Participation confirmée."), "error" if error else "success")
     return _back(assignment.event_id)
 
@@ -115,7 +116,7 @@ def assignment_cancel(assignment_id: int):
     event_id = assignment.event_id
     form = ReasonForm(prefix=f"remove{assignment_id}")
     if form.validate_on_submit():
-        _result, error = run(assignments.cancel, current_user, assignment, reason=form.reason.data)
+        _result, error = units.attempt(assignments.cancel, current_user, assignment, reason=form.reason.data)
         flash(str(error.message) if error else _("Participation retirée."), "error" if error else "success")
     else:
         flash(_("Indiquez la raison du retrait."), "error")
@@ -129,7 +130,7 @@ def assignment_replace(assignment_id: int):
     replacement_id = request.form.get("replacement", "")
     if ActionForm().validate_on_submit() and replacement_id.isdigit():
         replacement = board.get_assignment(current_user, int(replacement_id))
-        _result, error = run(board.replace, current_user, assignment, replacement)
+        _result, error = units.attempt(board.replace, current_user, assignment, replacement)
         flash(str(error.message) if error else _("Remplacement fait : la nouvelle personne est invitée."),
               "error" if error else "success")
     else:
@@ -162,7 +163,7 @@ def plan_run():
     """Batch matching over the period: proposals (not invitations) for every open event."""
     form = PeriodForm(request.form)
     if ActionForm().validate_on_submit() and form.validate():
-        summary, error = run(proposals.plan_period, form.start.data, form.end.data, actor=current_user)
+        summary, error = units.attempt(proposals.plan_period, form.start.data, form.end.data, actor=current_user)
         if error:
             flash(str(error.message), "error")
         else:
@@ -171,7 +172,8 @@ def plan_run():
             short = [o for o in summary.outcomes if o.seats_left]
             if short:
                 flash(ngettext("%(num)d événement reste incomplet : voir le détail ci-dessous.",
-                               "%(num)d événements restent incomplets : voir le détail ci-dessous.", len(short)), "info")
+                               "%(num)d événements restent incomplets : voir le détail ci-dessous.", len(short)),
+                      "info")
     else:
         flash(_("Choisissez une période valide."), "error")
     return redirect(url_for(".plan_period", start=request.form.get("start", ""), end=request.form.get("end", "")))
@@ -180,7 +182,7 @@ def plan_run():
 @bp.post("/planification/inviter")
 def plan_invite():
     if ActionForm().validate_on_submit():
-        result, error = run(board.invite_many, current_user, _ids())
+        result, error = units.attempt(board.invite_many, current_user, _ids())
         if error:
             flash(str(error.message), "error")
         else:

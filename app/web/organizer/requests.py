@@ -15,8 +15,9 @@ from app.reference.academies import ACADEMIES
 from app.services.common import audit
 from app.services.events import lifecycle
 from app.services.requests import slots, triage
-from app.web.organizer.forms import ActionForm, DeclineForm, EventForm, apply_errors, type_choices
-from app.web.organizer.views import bp, run
+from app.web import field_errors, units
+from app.web.organizer.forms import ActionForm, DeclineForm, EventForm, type_choices
+from app.web.organizer.views import bp
 
 # A school request becomes one of these; a conference is the organizers' own initiative.
 SLOT_FORMATS = (EventType.SCHOOL_VISIT, EventType.DISCOVERY_HALF_DAY, EventType.ROUNDTABLE)
@@ -93,8 +94,9 @@ def request_detail(request_id: int):
 def request_review(request_id: int):
     visit_request = triage.get_request(current_user, request_id)
     if ActionForm().validate_on_submit():
-        _result, error = run(triage.start_review, current_user, visit_request)
-        flash(str(error.message) if error else _("Vous avez pris la demande en charge."), "error" if error else "success")
+        _result, error = units.attempt(triage.start_review, current_user, visit_request)
+        flash(str(error.message) if error else _("Vous avez pris la demande en charge."),
+              "error" if error else "success")
     return redirect(url_for(".request_detail", request_id=request_id))
 
 
@@ -104,11 +106,10 @@ def request_schedule(request_id: int):
     form = _slot_form(visit_request, formdata=request.form)
     if not form.validate():
         return _detail(visit_request, form=form, status=422)
-    event, error = run(lifecycle.schedule_request, current_user, visit_request, form.to_data())
+    event, error = units.attempt(lifecycle.schedule_request, current_user, visit_request, form.to_data())
     if error:
         visit_request = triage.get_request(current_user, request_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _detail(visit_request, form=form, status=error.status)
     flash(_("Créneau confirmé : l'établissement est prévenu. Invitez maintenant les intervenant·es."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
@@ -120,11 +121,10 @@ def request_decline(request_id: int):
     form = DeclineForm(prefix="decline")
     if not form.validate_on_submit():
         return _detail(visit_request, decline_form=form, status=422)
-    _result, error = run(triage.decline_request, current_user, visit_request, reason=form.reason.data)
+    _result, error = units.attempt(triage.decline_request, current_user, visit_request, reason=form.reason.data)
     if error:
         visit_request = triage.get_request(current_user, request_id)
-        if not apply_errors(form, error):
-            flash(str(error.message), "error")
+        field_errors.show(form, error)
         return _detail(visit_request, decline_form=form, status=error.status)
     flash(_("La demande est déclinée ; l'établissement en est informé par email."), "success")
     return redirect(url_for(".request_list"))

@@ -10,8 +10,9 @@ from app.models import JobFamily, RoleModelStatus
 from app.reference.academies import ACADEMIES
 from app.services.common import audit
 from app.services.role_models import directory, profiles
+from app.web import units
 from app.web.organizer.forms import ActionForm
-from app.web.organizer.views import bp, run
+from app.web.organizer.views import bp
 
 
 @bp.get("/intervenants")
@@ -47,6 +48,6 @@ def role_model_status(role_model_id: int, action: str):
     rm = directory.get_profile(current_user, role_model_id).role_model
     if ActionForm().validate_on_submit():
         service, message = _ACTIONS[action]
-        _result, error = run(service, current_user, rm)
+        _result, error = units.attempt(service, current_user, rm)
         flash(str(error.message) if error else str(message), "error" if error else "success")
     return redirect(url_for(".role_model_detail", role_model_id=role_model_id))

@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired
 from app import local_time
 from app.services.common.errors import Invalid
 from app.services.statistics import impact
-from app.web import statistics_view
+from app.web import field_errors, statistics_view
 from app.web.organizer.views import bp
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -46,7 +46,8 @@ def _presets(today: date) -> list[tuple[str, impact.Period]]:
     return [
         (_("Année scolaire en cours"), this_year),
         (_("Année scolaire précédente"), last_year),
-        (_("Année civile %(year)s", year=today.year), impact.Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))),
+        (_("Année civile %(year)s", year=today.year),
+         impact.Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))),
     ]
 
 
@@ -65,8 +66,7 @@ def _period_from_request() -> tuple[PeriodForm, impact.Period | None]:
     try:
         return form, impact.Period(form.start.data, form.end.data + timedelta(days=1))
     except Invalid as error:
-        for name, message in error.fields.items():
-            getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
+        field_errors.show(form, error)
         return form, None
 
 

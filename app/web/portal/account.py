@@ -9,13 +9,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.models import UserRole
 from app.services.accounts import magic_links
-from app.services.common.errors import DomainError
 from app.services.role_models import personal_data, profiles
+from app.web import field_errors, units
 from app.web.portal.forms import ApplicationForm, ConfirmForm, DeleteAccountForm, SignInForm
-from app.web.portal.views import bp, role_model_required, show_errors
+from app.web.portal.views import bp, role_model_required
 from app.web.redirects import safe_next_url
 
 
@@ -24,14 +24,10 @@ from app.web.redirects import safe_next_url
 def apply():
     form = ApplicationForm()
     if form.validate_on_submit():
-        try:
-            profiles.apply(form.email.data, form.to_data(), locale=str(get_locale()))
-        except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
+        _rm, error = units.attempt(profiles.apply, form.email.data, form.to_data(), locale=str(get_locale()))
+        if error is None:
             return render_template("portal/applied.html", email=form.email.data)
+        field_errors.show(form, error)
     return render_template("portal/apply.html", form=form), 422 if form.errors else 200
 
 
@@ -42,8 +38,7 @@ def sign_in():
         return redirect(url_for("portal.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        profiles.send_sign_in_link(form.email.data)
-        db.session.commit()
+        units.run(profiles.send_sign_in_link, form.email.data)
         # The same answer whether or not the address has an account.
         return render_template("portal/link_sent.html", email=form.email.data)
     return render_template("portal/sign_in.html", form=form), 422 if form.errors else 200
@@ -53,18 +48,22 @@ def sign_in():
 @limiter.limit("20 per minute", methods=["POST"])
 def magic_link(token: str):
     form = ConfirmForm()
-    try:
-        if request.method == "POST" and form.validate_on_submit():
-            user = magic_links.use(token)
+    if request.method == "POST" and form.validate_on_submit():
+        user, refusal = units.attempt(magic_links.use, token)
+        if refusal is None:
             login_user(user, remember=True)
-            db.session.commit()
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(safe_next_url(request.args.get("next"), url_for("portal.dashboard")))
+        return _link_refused(refusal)
+    try:
         link = magic_links.read(token)  # GET: show who the link is for, change nothing
-    except magic_links.LinkRefused as error:
-        db.session.rollback()
-        return render_template("portal/link_refused.html", message=error.message, form=SignInForm()), 400
+    except magic_links.LinkRefused as refusal:
+        return _link_refused(refusal)
     return render_template("portal/magic_link.html", form=form, user=link.user)
+
+
+def _link_refused(refusal):
+    return render_template("portal/link_refused.html", message=refusal.message, form=SignInForm()), 400
 
 
 @bp.get("/mes-donnees")
@@ -90,8 +89,7 @@ def delete_account():
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("portal/my_data.html", rm=g.role_model, form=form), 422
-    personal_data.delete_account(current_user, g.role_model)
+    units.run(personal_data.delete_account, current_user, g.role_model)
     logout_user()
-    db.session.commit()
     return render_template("portal/deleted.html")
 

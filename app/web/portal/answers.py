@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.services.accounts.magic_links import LinkRefused
-from app.services.common.errors import Conflict
 from app.services.pairing import answer_links, answers
+from app.web import units
 from app.web.portal.forms import AnswerForm
 from app.web.portal.views import bp
 
@@ -28,14 +28,10 @@ def answer(token: str, action: str):
         clashes = answers.clashes(assignment) if action == "accept" and not state else []
         return render_template("portal/answer.html", state=state, clashes=clashes, **page)
     actor = current_user if current_user.is_authenticated else None
-    try:
-        result = answers.respond(token, action, reason=form.reason.data or "",
-                                     despite_clashes=form.despite_clashes.data == "1", actor=actor)
-    except (Conflict, LinkRefused) as error:
-        db.session.rollback()
+    result, error = units.attempt(answers.respond, token, action, reason=form.reason.data or "",
+                                  despite_clashes=form.despite_clashes.data == "1", actor=actor)
+    if error is not None:
         return render_template("portal/answer.html", state=str(error.message), clashes=[], **page), 409
-    if not result.done:  # a clash appeared since the page was shown: ask again
-        db.session.rollback()
+    if not result.done:  # a clash appeared since the page was shown (nothing changed): ask again
         return render_template("portal/answer.html", state=None, clashes=result.clashes, **page), 409
-    db.session.commit()
     return render_template("portal/answered.html", action=action, event=assignment.event)

@@ -14,10 +14,10 @@ from app.feeds import personal_urls
 from app.links import webcal_url
 from app.models import ExternalCalendar
 from app.models.types import utcnow
-from app.services.common.errors import DomainError
 from app.services.role_models import calendar_sync
+from app.web import field_errors, units
 from app.web.portal.forms import CalendarForm, ConfirmForm
-from app.web.portal.views import bp, role_model_required, show_errors
+from app.web.portal.views import bp, role_model_required
 
 SHOWN_AHEAD = timedelta(days=28)
 
@@ -43,13 +43,11 @@ def _render_calendars(form: CalendarForm, status: int = 200):
 def calendars():
     form = CalendarForm()
     if form.validate_on_submit():
-        try:
-            calendar = calendar_sync.connect(current_user, g.role_model, form.url.data, label=form.label.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error)
+        calendar, error = units.attempt(calendar_sync.connect, current_user, g.role_model, form.url.data,
+                                        label=form.label.data)
+        if error is not None:
+            field_errors.show(form, error)
             return _render_calendars(form, 422)
-        db.session.commit()
         flash(_("Agenda connecté : %(n)d créneaux occupés importés.", n=len(calendar.busy_intervals)), "success")
         return redirect(url_for("portal.calendars"))
     return _render_calendars(form, 422 if form.errors else 200)
@@ -60,8 +58,7 @@ def calendars():
 def sync_calendar(calendar_id: int):
     calendar = _own_calendar(calendar_id)
     if ConfirmForm().validate_on_submit():
-        outcome = calendar_sync.sync_now(current_user, calendar)
-        db.session.commit()
+        outcome = units.run(calendar_sync.sync_now, current_user, calendar)
         if outcome.error_code:
             flash(_("La mise à jour a échoué : %(why)s Les derniers créneaux connus sont conservés.",
                     why=calendar_sync.message_for(outcome.error_code)), "error")
@@ -75,8 +72,7 @@ def sync_calendar(calendar_id: int):
 def disconnect_calendar(calendar_id: int):
     calendar = _own_calendar(calendar_id)
     if ConfirmForm().validate_on_submit():
-        calendar_sync.disconnect(current_user, calendar)
-        db.session.commit()
+        units.run(calendar_sync.disconnect, current_user, calendar)
         flash(_("Agenda déconnecté : ses créneaux occupés ont été retirés."), "success")
     return redirect(url_for("portal.calendars"))
 
@@ -95,8 +91,7 @@ def regenerate_feed():
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("portal.feed"))
     had_one = personal_urls.current_url(current_user) is not None
-    url = personal_urls.regenerate(current_user, current_user)
-    db.session.commit()
+    url = units.run(personal_urls.regenerate, current_user, current_user)
     # Rendered (not redirected) so the new address is right here, with what changed.
     return render_template("portal/feed.html", rm=g.role_model, url=url, webcal=webcal_url(url),
                            form=ConfirmForm(), regenerated=had_one, created=not had_one)

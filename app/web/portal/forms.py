@@ -140,13 +140,13 @@ class WindowsForm(FlaskForm):
     windows = FieldList(FormField(WindowForm), min_entries=1)
 
     def to_windows(self) -> list[tuple[int, object, object]]:
-        rows = []
-        for entry in self.windows:
-            start, end = entry.form.start_time.data, entry.form.end_time.data
-            if start is None and end is None:
-                continue  # a blank row
-            rows.append((int(entry.form.weekday.data), start, end))
-        return rows
+        return [(int(e.form.weekday.data), e.form.start_time.data, e.form.end_time.data)
+                for e in self.sent_entries(self.windows)]
+
+    def sent_entries(self, field: FieldList) -> list:
+        """The rows given to the service: blank rows are left out, so its index 0 is the first
+        row filled in (`app.web.field_errors`)."""
+        return [e for e in field if e.form.start_time.data is not None or e.form.end_time.data is not None]
 
     def validate_windows(self, field) -> None:
         for entry in field:

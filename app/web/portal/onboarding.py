@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models import RoleModel
-from app.services.common.errors import DomainError
 from app.services.role_models import profiles
 from app.services.role_models.profiles import InviteData
+from app.web import field_errors, units
 from app.web.portal.forms import ConfirmForm, InviteForm, split_codes
-from app.web.portal.views import bp, show_errors
+from app.web.portal.views import bp
 
 
 def _organizer() -> None:
@@ -37,13 +37,10 @@ def approve(role_model_id: int):
     if rm is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        try:
-            profiles.approve(current_user, rm)
-        except DomainError as error:
-            db.session.rollback()
+        _rm, error = units.attempt(profiles.approve, current_user, rm)
+        if error is not None:
             flash(str(error.message), "error")
         else:
-            db.session.commit()
             flash(_("%(name)s est validé·e et a reçu un lien pour se connecter.", name=rm.display_name), "success")
     return redirect(url_for("portal.applications"))
 
@@ -57,13 +54,9 @@ def invite():
         data = InviteData(email=form.email.data, first_name=form.first_name.data, last_name=form.last_name.data,
                           job_title=form.job_title.data, job_family=form.job_family.data, company=form.company.data,
                           departements=split_codes(form.departements.data))
-        try:
-            rm = profiles.invite(current_user, data)
-        except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
+        rm, error = units.attempt(profiles.invite, current_user, data)
+        if error is None:
             flash(_("Invitation envoyée à %(name)s.", name=rm.display_name), "success")
             return redirect(url_for("portal.invite"))
+        field_errors.show(form, error)
     return render_template("portal/invite.html", form=form), 422 if form.errors else 200

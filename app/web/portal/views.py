@@ -11,12 +11,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.extensions import db
 from app.models import AssignmentStatus, UserRole
 from app.models.types import utcnow
-from app.services.common.errors import DomainError
 from app.services.pairing import answer_links
 from app.services.role_models import profiles, week_view
+from app.web import field_errors, units
 from app.web.portal.forms import ConfirmForm, ExceptionForm, ProfileForm, WindowsForm
 
 bp = Blueprint("portal", __name__)
@@ -44,18 +43,6 @@ def role_model_required(view):
     return wrapper
 
 
-def show_errors(form, error: DomainError) -> None:
-    """Put a service's field messages next to the fields; anything else goes on top."""
-    for name, message in error.fields.items():
-        target = getattr(form, name, None) if form is not None else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, str(message)] if isinstance(target.errors, list) else [str(message)]
-        else:
-            flash(str(message), "error")
-    if not error.fields:
-        flash(str(error.message), "error")
-
-
 @bp.get("/")
 @role_model_required
 def dashboard():
@@ -76,15 +63,11 @@ def profile():
     if request.method == "GET":
         form.fill_from(rm)
     elif form.validate_on_submit():
-        try:
-            profiles.update_profile(current_user, rm, form.to_data())
-        except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
+        _rm, error = units.attempt(profiles.update_profile, current_user, rm, form.to_data())
+        if error is None:
             flash(_("Votre profil est enregistré."), "success")
             return redirect(url_for("portal.profile"))
+        field_errors.show(form, error)
     return render_template("portal/profile.html", rm=rm, form=form), 200 if not form.errors else 422
 
 
@@ -107,29 +90,14 @@ def availability():
     rm = g.role_model
     form = _windows_form(rm)
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            profiles.set_windows(current_user, rm, form.to_windows())
-        except DomainError as error:
-            db.session.rollback()
-            _window_errors(form, error)
-        else:
-            db.session.commit()
+        _rm, error = units.attempt(profiles.set_windows, current_user, rm, form.to_windows())
+        if error is None:
             flash(_("Vos créneaux sont enregistrés."), "success")
             return redirect(url_for("portal.availability"))
+        field_errors.show(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("portal/availability.html", rm=rm, form=form, exception_form=ExceptionForm(formdata=None),
                            confirm=ConfirmForm()), status
-
-
-def _window_errors(form: WindowsForm, error: DomainError) -> None:
-    # Service keys are "windows-<index>-<field>" over the non-blank rows: map back to the rows.
-    filled = [e for e in form.windows if e.form.start_time.data is not None or e.form.end_time.data is not None]
-    for key, message in error.fields.items():
-        parts = key.split("-")
-        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(filled):
-            getattr(filled[int(parts[1])].form, parts[2]).errors = [str(message)]
-        else:
-            flash(str(message), "error")
 
 
 @bp.post("/disponibilites/absences")
@@ -138,15 +106,12 @@ def add_exception():
     rm = g.role_model
     form = ExceptionForm()
     if form.validate_on_submit():
-        try:
-            profiles.add_exception(current_user, rm, form.start_date.data, form.end_date.data, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
+        _exception, error = units.attempt(profiles.add_exception, current_user, rm, form.start_date.data,
+                                          form.end_date.data, form.reason.data)
+        if error is None:
             flash(_("Indisponibilité enregistrée."), "success")
             return redirect(url_for("portal.availability"))
+        field_errors.show(form, error)
     return render_template("portal/availability.html", rm=rm, form=_windows_form(rm), exception_form=form,
                            confirm=ConfirmForm()), 422
 
@@ -155,8 +120,7 @@ def add_exception():
 @role_model_required
 def remove_exception(exception_id: int):
     if ConfirmForm().validate_on_submit():
-        profiles.remove_exception(current_user, g.role_model, exception_id)
-        db.session.commit()
+        units.run(profiles.remove_exception, current_user, g.role_model, exception_id)
         flash(_("Indisponibilité supprimée."), "success")
     return redirect(url_for("portal.availability"))
 
@@ -175,14 +139,8 @@ def resume():
 
 def _status_change(action, message: str):
     if ConfirmForm().validate_on_submit():
-        try:
-            action(current_user, g.role_model)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
+        _rm, error = units.attempt(action, current_user, g.role_model)
+        flash(str(error.message) if error else message, "error" if error else "success")
     return redirect(url_for("portal.dashboard"))
 
 

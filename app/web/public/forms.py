@@ -154,6 +154,10 @@ class RequestForm(FlaskForm):
         description=_l("Notice de confidentialité"),  # its name in the error summary
     )
 
+    # The school's details sit at the top level of the form, not under a `school` group.
+    ALIASES = {("school", "name"): "school_name", ("school", "commune"): "commune",
+               ("school", "postal_code"): "postal_code"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.idempotency_key.data:
@@ -192,18 +196,3 @@ def error_summary(form) -> list[tuple[str, str, str]]:
         for message in field.errors:
             items.append((anchor, str(field.description or field.label.text), message))
     return items
-
-
-def attach_errors(form, fields: dict) -> None:
-    """Put a service's field messages (`Invalid.fields`) next to the form's fields."""
-    by_name = {field.name: field for field in form}
-    for entry_list in (f for f in form if isinstance(f, FieldList)):
-        for entry in entry_list:
-            by_name.update({sub.name: sub for sub in entry.form})
-    for name, message in fields.items():
-        target = by_name.get(name)
-        if target is None:
-            continue
-        if target.errors:
-            continue  # the form's own message about this field comes first
-        target.errors = [message]

@@ -14,14 +14,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.links import webcal_url
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
 from app.services.common import audit
-from app.services.common.errors import DomainError, Invalid
+from app.services.common.errors import Invalid
 from app.services.requests import emails, schools, visit_requests
 from app.services.requests.windows import MAX_WINDOWS, Window
-from app.web.public.forms import CancelForm, RequestForm, WithdrawForm, attach_errors, error_summary
+from app.web import field_errors, units
+from app.web.public.forms import CancelForm, RequestForm, WithdrawForm, error_summary
 from app.web.public.views import bp
 
 log = logging.getLogger(__name__)
@@ -72,24 +73,21 @@ def request_form():
             try:
                 visit_requests.validate(_request_data(form), today=date.today())
             except Invalid as exc:
-                attach_errors(form, exc.fields)
+                field_errors.show(form, exc)
         else:
-            try:
-                submission = visit_requests.submit(_request_data(form), idempotency_key=form.idempotency_key.data)
-            except Invalid as exc:
-                db.session.rollback()
+            submission, refusal = units.attempt(visit_requests.submit, _request_data(form),
+                                                idempotency_key=form.idempotency_key.data)
+            if refusal is not None:
                 refused = True
-                attach_errors(form, exc.fields)
-                if exc.code == visit_requests.IDEMPOTENCY_KEY_REUSED:
+                if refusal.code == visit_requests.IDEMPOTENCY_KEY_REUSED:
                     # changed after it was sent (back button): say so, and let a deliberate
                     # second send make a separate request
                     form.new_idempotency_key()
                     flash(_("%(refused)s Pour faire une autre demande, envoyez à nouveau ce formulaire.",
-                            refused=exc.message), "error")
-                elif not exc.fields:
-                    flash(str(exc.message), "error")
+                            refused=refusal.message), "error")
+                else:
+                    field_errors.show(form, refusal)
             else:
-                db.session.commit()
                 session["request_sent"] = {
                     "id": submission.request.id,
                     "token": submission.followup_token,
@@ -157,13 +155,10 @@ def request_withdraw(token: str):
     visit = _visit_or_404(token)
     form = WithdrawForm()
     if form.validate():
-        try:
-            visit_requests.withdraw(visit, reason=form.reason.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+        _withdrawn, error = units.attempt(visit_requests.withdraw, visit, reason=form.reason.data or "")
+        if error is not None:
+            flash(str(error.message), "error")
         else:
-            db.session.commit()
             flash(_("Votre demande est retirée. L'équipe de votre académie en est informée."), "success")
         return redirect(url_for("public.request_followup", token=token))
     return _followup_page(visit, token, form, CancelForm(), status=422)
@@ -175,20 +170,15 @@ def request_cancel(token: str):
     visit = _visit_or_404(token)
     form = CancelForm()
     if form.validate():
-        try:
-            visit_requests.cancel_visit(visit, reason=form.reason.data or "")
-        except Invalid as exc:
-            db.session.rollback()
-            attach_errors(form, exc.fields)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for("public.request_followup", token=token))
-        else:
-            db.session.commit()
+        _event, error = units.attempt(visit_requests.cancel_visit, visit, reason=form.reason.data or "")
+        if error is None:
             flash(_("La rencontre est annulée. Les intervenant·es et l'équipe de votre académie sont prévenu·es."),
                   "success")
             return redirect(url_for("public.request_followup", token=token))
+        if not isinstance(error, Invalid):
+            flash(str(error.message), "error")
+            return redirect(url_for("public.request_followup", token=token))
+        field_errors.show(form, error)
     return _followup_page(visit, token, WithdrawForm(), form, status=422)
 
 

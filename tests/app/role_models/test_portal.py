@@ -21,6 +21,7 @@ from app.models import (
     User,
 )
 from app.services.accounts import magic_links
+from app.services.common.errors import Invalid
 from app.services.role_models import profiles, week_view
 from tests.support.portal import csrf_token_of, sign_in
 
@@ -189,6 +190,23 @@ def test_profile_and_windows_from_the_portal(db, client, create_role_model):
 
     profile = client.get("/espace/profil")
     assert 'value="Technicienne de maintenance"' in profile.get_data(as_text=True)
+
+
+def test_a_window_the_service_refuses_is_shown_on_the_row_typed(db, client, create_role_model):
+    rm = create_role_model(windows=[])
+    with pytest.raises(Invalid) as refused:  # the service counts only the rows it is given
+        profiles.set_windows(rm.user, rm, [(3, time(15), time(14))])
+    assert set(refused.value.fields) == {("windows", 0, "end_time")}
+
+    sign_in(client, rm.user)
+    token = csrf_token_of(client.get("/espace/disponibilites").get_data(as_text=True))
+    page = client.post("/espace/disponibilites", data={
+        "csrf_token": token,
+        "windows-0-weekday": "1", "windows-0-start_time": "", "windows-0-end_time": "",
+        "windows-1-weekday": "3", "windows-1-start_time": "15:00", "windows-1-end_time": "14:00"})
+    assert page.status_code == 422
+    assert re.search(r'id="windows-1-end_time-error">La fin doit être après le début', text(page))
+    assert 'id="windows-0-end_time-error"' not in text(page)
 
 
 def test_week_view_shows_windows_busy_blocks_and_engagements(db, client, create_role_model, create_event,
