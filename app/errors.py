@@ -1,17 +1,19 @@
-"""Error pages in French, and problem+json for API clients (RFC 9457)."""
+"""Error pages in French, and problem+json for API clients (RFC 9457, app/web/api/problems.py)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db, login_manager
+from app.extensions import login_manager
 from app.private_apis import set_signed_in_user, signed_in_user_cached
 from app.services.common.errors import DomainError
+from app.transactions import rollback_quietly
+from app.web.api.problems import domain_problem, http_problem, problem
 
 # Seconds a client should wait before trying again when the database is unreachable.
 UNAVAILABLE_RETRY_AFTER = 5
@@ -19,17 +21,6 @@ UNAVAILABLE_RETRY_AFTER = 5
 
 def _wants_problem_json() -> bool:
     return request.path.startswith("/api/")
-
-
-def problem(status: int, title: str, detail: str | None = None, **extra):
-    body = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
 
 
 def init_app(app: Flask) -> None:
@@ -43,8 +34,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if _wants_problem_json():
-            from app.web.api.problems import http_problem
-
             return http_problem(error)
         messages = {
             403: _("Vous n'avez pas accès à cette page."),
@@ -61,8 +50,6 @@ def init_app(app: Flask) -> None:
         or out-of-scope object (404, 403) above all. The API blueprint answers its own."""
         rollback_quietly()
         if _wants_problem_json():
-            from app.web.api.problems import domain_problem
-
             return domain_problem(error)
         return render_template("errors/error.html", code=error.status, message=error.message), error.status
 
@@ -97,9 +84,3 @@ def init_app(app: Flask) -> None:
         message = _("Quelqu'un a modifié la même chose au même moment : rechargez la page et réessayez.")
         return render_template("errors/error.html", code=409, message=message), 409
 
-
-def rollback_quietly() -> None:
-    try:
-        db.session.rollback()
-    except Exception:  # the connection is gone: the pool replaces it on the next checkout
-        db.session.close()

@@ -36,8 +36,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import MapAdapter
 
 from app import request_log, security, sqlite
-from app.errors import rollback_quietly
 from app.feeds.answers import FeedRoute, answer
+from app.transactions import rollback_quietly
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import http
 
-from flask import request
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from app.errors import problem
 from app.services.common.errors import DomainError, FieldKey
 from app.web import field_errors
 
@@ -27,6 +26,17 @@ _LOCATIONS = {
 }
 # Headers of the original error worth keeping (Allow on 405, WWW-Authenticate on 401).
 _KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra):
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
 
 
 def _phrase(status: int) -> str:
