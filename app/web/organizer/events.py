@@ -12,7 +12,7 @@ from flask_login import current_user
 from app import local_time
 from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
-from app.services.events import calendar_view, desk, lifecycle
+from app.services.events import calendar_view, classes, desk, lifecycle
 from app.services.pairing import board
 from app.web import field_errors, units
 from app.web.organizer.forms import ActionForm, CancelForm, EventForm, RescheduleForm, SchoolForm
@@ -160,7 +160,7 @@ def event_add_school(event_id: int):
     form = SchoolForm(prefix="school")
     if not form.validate_on_submit():
         return _detail(event, school_form=form, status=422)
-    _result, error = units.attempt(desk.add_school, current_user, event, uai=form.uai.data,
+    _result, error = units.attempt(classes.add_school, current_user, event, uai=form.uai.data,
                                    class_level=form.class_level.data or "", headcount=form.headcount.data,
                                    girls_count=form.girls_count.data)
     if error:
@@ -175,6 +175,6 @@ def event_add_school(event_id: int):
 def event_remove_school(event_id: int, school_id: int):
     event = desk.get_event(current_user, event_id)
     if ActionForm().validate_on_submit():
-        _result, error = units.attempt(desk.remove_school, current_user, event, school_id)
+        _result, error = units.attempt(classes.remove_school, current_user, event, school_id)
         flash(str(error.message) if error else _("Établissement retiré."), "error" if error else "success")
     return redirect(url_for(".event_detail", event_id=event_id) + "#etablissements")
