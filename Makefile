@@ -10,7 +10,7 @@ PORT ?= 5000
 
 help:
 	@echo "make run    - set up, migrate the SQLite database, load demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test   - the whole suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)"
+	@echo "make test   - lint (ruff) and the whole suite (SQLite, plus PostgreSQL when TEST_DATABASE_URL is set)"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,7 @@ js-test-deps:
 	else echo "npm not found: ical.js checks will be skipped"; fi
 
 test: install js-test-deps
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 bench: install
