@@ -75,7 +75,7 @@ def _user_id() -> int | None:
 def write(*, request_id: str, method: str, path: str, endpoint: str | None, status: int,
           started: float | None, user_id: int | None, ip: str | None) -> None:
     """Log the line of one request (`path` already masked); also called by the feeds' fast
-    path (app/web/feeds/fast_path.py), which answers outside Flask's request handling."""
+    path (app/feeds/fast_path.py), which answers outside Flask's request handling."""
     try:
         log.info(json.dumps({
             "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),

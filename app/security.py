@@ -70,7 +70,7 @@ _HEADERS = {(secret_url, https): _wanted(secret_url, https)
 
 
 def headers_for(*, secret_url: bool, https: bool) -> tuple[tuple[str, str], ...]:
-    """The security headers of a response; the feeds' fast path (app/web/feeds/fast_path.py),
+    """The security headers of a response; the feeds' fast path (app/feeds/fast_path.py),
     which answers outside Flask's request handling, sends them as they are."""
     return _HEADERS[secret_url, https]
 

@@ -37,11 +37,6 @@ def _render(stamp: cache.Stamp | None, key: tuple, locale: str, name: Callable[[
     return cache.cache.get_or_render(cache_key, render)
 
 
-# Polling is the hot path: one prebuilt statement resolves the token, checks its owner and reads
-# the data stamp in the same snapshot (the stamp is never older than the data rendered after it,
-# see feed_cache); on a cache hit nothing else is read. It runs as a hot read (app/feeds/hot_reads.py):
-
-
 def role_model_feed(token: str, *, now: datetime | None = None) -> cache.RenderedFeed | None:
     """The feed behind a role model's secret URL, or None (unknown, revoked, anonymised)."""
     row = lookups.owner(lookups.ROLE_MODEL_OWNER, token)

@@ -1,16 +1,16 @@
 """The feeds' data stamp, kept current in each web process by PostgreSQL (LISTEN/NOTIFY).
 
 A feed poll asks the database two things: is this token live, and what is the data stamp
-(feed_cache)? On PostgreSQL that round trip is most of what a poll costs (bench/feeds.py), yet
+(app/feeds/cache.py)? On PostgreSQL that round trip is most of what a poll costs (bench/feeds.py), yet
 most polls come while nothing changes: at night, at weekends, in the school holidays. With a
 watch, a process knows the stamp without asking, and keeps each token's lookup for as long as
 the stamp stays the same (`owner`/`keep`, used by app/feeds/lookups.py): a poll of a known
 token then reads nothing at all.
 
-- The transaction that writes a new stamp also sends a NOTIFY on CHANNEL (feed_cache), which
+- The transaction that writes a new stamp also sends a NOTIFY on CHANNEL (cache.py), which
   PostgreSQL delivers when it commits. The notification is only a hint: on hearing it the
   watch reads the stamp again, so what it holds is always something it read, newest last.
-- Tokens are tracked data (feed_cache.TRACKED): issuing or revoking one writes a new stamp, so
+- Tokens are tracked data (cache.TRACKED): issuing or revoking one writes a new stamp, so
   a kept lookup never outlives a revocation.
 - Delivery takes milliseconds; a poll in between is answered as it would have been just before
   the change, as if it had come a moment earlier.

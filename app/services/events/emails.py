@@ -1,4 +1,5 @@
-"""Who is told what, by email, when an event changes (the iTIP attachments come from feeds.py).
+"""Who is told what, by email, when an event changes (the iTIP attachments come from
+app/feeds/mapping.py).
 
 Called by the lifecycle services in app/services/events/lifecycle.py, inside their transaction: every
 email goes through the outbox, so it exists exactly when the change is committed. Each

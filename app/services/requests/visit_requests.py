@@ -91,7 +91,7 @@ def followup_token_hash(token: str) -> str:
 def school_feed_token(followup_token: str) -> str:
     """The secret of the school-feed link given with a request, derived from its follow-up token.
 
-    Why derived: `feed_tokens.issue` revokes the school's older links, so issuing one per
+    Why derived: `app.feeds.tokens.issue` revokes the school's older links, so issuing one per
     request would cut off the other teachers of the school; storing the secret (even
     encrypted) would tie it to SECRET_KEY. Derived, it is rebuilt from the follow-up link
     whenever that page is shown, is independent per request (one leak revokes one link),

@@ -1,4 +1,4 @@
-"""The feeds' fast path (app/web/feeds/fast_path.py): feed polls answered in front of Flask, with
+"""The feeds' fast path (app/feeds/fast_path.py): feed polls answered in front of Flask, with
 the very response, headers and log line the full stack gives; everything else, and any trouble,
 handed to the app."""
 

@@ -18,7 +18,7 @@ from tests.support.ical_parsers import assert_parses_everywhere
 
 @pytest.fixture(autouse=True)
 def served_by_the_fast_path(app):
-    """Every feed request here is answered by the fast path (app/web/feeds/fast_path.py), which
+    """Every feed request here is answered by the fast path (app/feeds/fast_path.py), which
     sends no `request_started`: these tests hold for what calendar clients really get."""
     full_stack: list[str] = []
 
