@@ -95,6 +95,7 @@ class World:
 def seed(database_url: str) -> World:
     """Demo data, then the hot spots, written in-process (same SECRET_KEY as the server)."""
     from app import create_app
+    from app.demo import data as demo_data
     from app.demo import seed as demo
     from app.extensions import db
     from app.feeds import tokens
@@ -120,8 +121,8 @@ def seed(database_url: str) -> World:
     with app.app_context():
         demo.seed(seed=2026)
         db.session.flush()
-        organizer = db.session.scalar(db.select(User).where(User.email == demo.DEMO_ORGANIZER[0]))
-        world.organizer = (demo.DEMO_ORGANIZER[0], demo.DEMO_ORGANIZER[2])
+        organizer = db.session.scalar(db.select(User).where(User.email == demo_data.DEMO_ORGANIZER[0]))
+        world.organizer = (demo_data.DEMO_ORGANIZER[0], demo_data.DEMO_ORGANIZER[2])
         _row, world.api_token = api_tokens.create(organizer, name="load test")
         people = db.session.scalars(db.select(RoleModel).where(RoleModel.status == RoleModelStatus.ACTIVE,
                                                                RoleModel.user_id.is_not(None))).all()
