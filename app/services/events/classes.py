@@ -8,20 +8,24 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Event, EventSchool, EventStatus, EventType, School, User
-from app.services.common import access, audit
+from app.services.common import access, audit, scope
 from app.services.common.errors import Conflict, Invalid, NotFound
 from app.services.pairing import bookings
 
 
 def add_school(actor: User, event: Event, *, uai: str, class_level: str = "", headcount: int | None = None,
                girls_count: int | None = None) -> EventSchool:
-    """Another school or class joins a half-day or conference (a visit serves one school)."""
+    """Another school or class joins a half-day or conference (a visit serves one school).
+    Only a school of the actor's académies: any other UAI is answered as unknown, since a school
+    is known here only once it has dealt with the collective."""
     access.require_event_organizer(actor, event)
     bookings.lock_event(event)  # two classes joining at once cannot both take the last places
     if event.status in (EventStatus.CANCELLED, EventStatus.COMPLETED):
         raise Conflict(_l("Cet événement est clos : il ne peut plus être modifié."), code="event_closed")
     errors = {}
     school = db.session.scalar(select(School).where(School.uai == (uai or "").strip().upper()))
+    if school is not None and not scope.can_act_on(actor, school.academie):
+        school = None
     if school is None:
         errors["uai"] = _l("Aucun établissement connu avec ce numéro UAI.")
     elif any(s.school_id == school.id for s in event.schools):

@@ -4,7 +4,6 @@ busy then. Adding and removing schools is app/services/events/classes.py."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,7 +19,7 @@ from app.models import (
     RoleModel,
     User,
 )
-from app.services.common import scope
+from app.services.common import access, scope
 from app.services.common.errors import NotFound
 
 
@@ -38,7 +37,7 @@ def get_event(user: User, event_id: int) -> Event:
     )
     event = db.session.scalars(scope.restrict(query, user, Event.academie)).unique().one_or_none()
     if event is None:
-        raise NotFound(_l("Cet événement n'existe pas."))
+        raise NotFound(access.MISSING_EVENT)
     return event
 
 

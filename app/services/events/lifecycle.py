@@ -127,7 +127,7 @@ def create_event(
 
 def schedule_request(actor: User, request: VisitRequest, data: EventData) -> Event:
     """Confirm a slot for a school's request: the event is created and the school told."""
-    access.require_organizer_of(actor, request.school.academie)
+    access.require_request_organizer(actor, request)
     if not request.status.can_become(RequestStatus.SCHEDULED):
         raise Conflict(_l("Cette demande ne peut plus être programmée."), code="request_not_open")
     class_level = ", ".join(request.class_levels)

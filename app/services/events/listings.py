@@ -171,13 +171,11 @@ def events(user: User, q: EventQuery, *, cursor: str | None = None, limit: int =
 
 def role_models(user: User, q: RoleModelQuery, *, cursor: str | None = None, limit: int = 50) -> Page:
     """Role models covering a département of the user's scope (not anonymised), by name."""
-    in_scope = scope.restrict_departements(
-        select(RoleModelDepartement.role_model_id), user, RoleModelDepartement.departement
-    )
-    query = (
+    query = scope.restrict_role_models(
         select(RoleModel)
-        .where(RoleModel.id.in_(in_scope), RoleModel.anonymised_at.is_(None))
-        .options(selectinload(RoleModel.departements), joinedload(RoleModel.user))
+        .where(RoleModel.anonymised_at.is_(None))
+        .options(selectinload(RoleModel.departements), joinedload(RoleModel.user)),
+        user,
     )
     if q.status is not None:
         query = query.where(RoleModel.status == q.status)

@@ -40,16 +40,17 @@ def counts(user: User) -> dict[str, int]:
 def get_email(user: User, email_id: int) -> OutboxEmail:
     email = db.session.scalar(_scoped(select(OutboxEmail).where(OutboxEmail.id == email_id), user))
     if email is None:
-        raise NotFound(_l("Ce courriel n'existe pas."))
+        raise NotFound(access.MISSING_EMAIL)
     return email
 
 
 def send_again(actor: User, email: OutboxEmail) -> OutboxEmail:
     """A failed email gets a fresh set of attempts."""
-    if email.event_id is not None:
-        access.require_organizer_of(actor, db.session.get(Event, email.event_id).academie)
-    elif not actor.is_admin:
-        raise NotFound(_l("Ce courriel n'existe pas."))
+    access.require_organizer(actor)
+    event = db.session.get(Event, email.event_id) if email.event_id is not None else None
+    visible = scope.sees_event(actor, event) if event is not None else actor.is_admin
+    if not visible:
+        raise NotFound(access.MISSING_EMAIL)
     if not delivery.requeue(email):
         raise Conflict(_l("Seul un courriel en échec peut être renvoyé."), code="email_not_failed")
     audit.record(actor, email, "email.requeued", to=email.to_address)

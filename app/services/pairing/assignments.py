@@ -76,7 +76,7 @@ def record_proposal(
 
 def add_role_model(actor: User, event: Event, role_model: RoleModel) -> Assignment:
     """An organizer picks a role model by hand (outside matching's proposals)."""
-    access.require_event_organizer(actor, event)
+    access.require_can_pair(actor, event, role_model)
     assignment = record_proposal(event, role_model, actor=actor)
     if assignment is None:
         raise Conflict(_l("Cette personne est déjà associée à l'événement."), code="already_assigned")
@@ -85,7 +85,7 @@ def add_role_model(actor: User, event: Event, role_model: RoleModel) -> Assignme
 
 def invite(actor: User, assignment: Assignment) -> Assignment:
     event = assignment.event
-    access.require_event_organizer(actor, event)
+    access.require_can_pair(actor, event, assignment.role_model)
     _require_event_open(event)
     if event.status == EventStatus.DRAFT:
         raise Conflict(_l("Programmez l'événement avant d'inviter des intervenant·es."), code="event_draft")
@@ -141,7 +141,7 @@ def decline(assignment: Assignment, *, reason: str = "", actor: User | str | Non
 def confirm(actor: User, assignment: Assignment) -> Assignment:
     """The organizer confirms an accepted role model; the event is confirmed once enough are."""
     event = assignment.event
-    access.require_event_organizer(actor, event)
+    access.require_can_pair(actor, event, assignment.role_model)
     _take_seat(assignment, AssignmentStatus.CONFIRMED, by_role_model=False,
                full=_l("L'événement a déjà son nombre maximal d'intervenant·es."))
     assignment.confirmed_at = utcnow()

@@ -35,7 +35,6 @@ BOARD_ORDER = (
     AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.WITHDRAWN, AssignmentStatus.CANCELLED,
 )
 
-
 @dataclass
 class BatchResult:
     done: list[Assignment] = field(default_factory=list)
@@ -52,6 +51,9 @@ def board(event: Event) -> dict[AssignmentStatus, list[Assignment]]:
 
 
 def get_assignment(user: User, assignment_id: int) -> Assignment:
+    """A participation on an event of the user's scope; any other is answered as a missing id."""
+    if not 0 < assignment_id <= access.MAX_ID:
+        raise NotFound(access.MISSING_ASSIGNMENT)
     query = (
         select(Assignment).join(Assignment.event)
         .options(contains_eager(Assignment.event), joinedload(Assignment.role_model))
@@ -59,11 +61,12 @@ def get_assignment(user: User, assignment_id: int) -> Assignment:
     )
     assignment = db.session.scalars(scope.restrict(query, user, Event.academie)).one_or_none()
     if assignment is None:
-        raise NotFound(_l("Cette participation n'existe pas."))
+        raise NotFound(access.MISSING_ASSIGNMENT)
     return assignment
 
 
 def _scoped_assignments(user: User, ids: list[int], *, event: Event | None = None) -> list[Assignment]:
+    ids = [i for i in ids if 0 < i <= access.MAX_ID]
     if not ids:
         return []
     query = (
@@ -110,8 +113,8 @@ def confirm_accepted(actor: User, event: Event) -> BatchResult:
 
 def replace(actor: User, assignment: Assignment, replacement: Assignment, *, reason: str = "") -> Assignment:
     """Take one role model off the event and invite another proposal in their place."""
-    if replacement.event_id != assignment.event_id:
-        raise NotFound(_l("Cette participation n'existe pas."))
+    if replacement.event_id != assignment.event_id:  # the same answer as for an id that does not exist
+        raise NotFound(access.MISSING_ASSIGNMENT)
     assignments.cancel(actor, assignment, reason=reason or str(_l("Remplacé·e")))
     return assignments.invite(actor, replacement)
 
@@ -142,9 +145,10 @@ def search_role_models(actor: User, event: Event, text: str, *, limit: int = 20)
 
 
 def add_by_hand(actor: User, event: Event, role_model_id: int) -> Assignment:
-    role_model = db.session.get(RoleModel, role_model_id)
+    """Someone the actor may put on the event; anyone else is answered as a missing id."""
+    role_model = db.session.get(RoleModel, role_model_id) if 0 < role_model_id <= access.MAX_ID else None
     if role_model is None:
-        raise NotFound(_l("Cette personne n'existe pas."))
+        raise NotFound(access.MISSING_ROLE_MODEL)
     return assignments.add_role_model(actor, event, role_model)
 
 

@@ -78,13 +78,13 @@ def get_request(user: User, request_id: int) -> VisitRequest:
     )
     request = db.session.scalars(scope.restrict(query, user, School.academie)).unique().one_or_none()
     if request is None:
-        raise NotFound(_l("Cette demande n'existe pas."))
+        raise NotFound(access.MISSING_REQUEST)
     return request
 
 
 def start_review(actor: User, request: VisitRequest) -> VisitRequest:
     """Opening a new request takes it into review, so colleagues see someone is on it."""
-    access.require_organizer_of(actor, request.school.academie)
+    access.require_request_organizer(actor, request)
     if request.status == RequestStatus.SUBMITTED:
         request.status = RequestStatus.IN_REVIEW
         audit.record(actor, request, "request.in_review")
@@ -92,7 +92,7 @@ def start_review(actor: User, request: VisitRequest) -> VisitRequest:
 
 
 def decline_request(actor: User, request: VisitRequest, *, reason: str) -> VisitRequest:
-    access.require_organizer_of(actor, request.school.academie)
+    access.require_request_organizer(actor, request)
     if not (reason or "").strip():
         message = _l("Indiquez à l'établissement pourquoi la demande est déclinée.")
         raise Invalid(message, fields={"reason": message})

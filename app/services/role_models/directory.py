@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -25,7 +24,7 @@ from app.models import (
     User,
 )
 from app.models.types import utcnow
-from app.services.common import scope
+from app.services.common import access, scope
 from app.services.common.errors import NotFound
 
 
@@ -64,12 +63,6 @@ def _month_bounds(now: datetime) -> tuple[datetime, datetime]:
             datetime.combine(following, time(0), local_time.DISPLAY_ZONE))
 
 
-def _in_scope(user: User):
-    return scope.restrict_departements(
-        select(RoleModelDepartement.role_model_id), user, RoleModelDepartement.departement
-    )
-
-
 def _engaged_count(now: datetime):
     start, end = _month_bounds(now)
     return (
@@ -85,12 +78,13 @@ def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now
     """Two queries whatever the data size (people, then their départements)."""
     f = filters or RoleModelFilters()
     engaged = _engaged_count(now or utcnow())
-    query = (
+    query = scope.restrict_role_models(
         select(RoleModel, engaged)
-        .where(RoleModel.id.in_(_in_scope(user)), RoleModel.anonymised_at.is_(None))
+        .where(RoleModel.anonymised_at.is_(None))
         .options(selectinload(RoleModel.departements))
         .order_by(RoleModel.last_name, RoleModel.first_name, RoleModel.id)
-        .limit(limit)
+        .limit(limit),
+        user,
     )
     if f.status in RoleModelStatus.__members__.values():
         query = query.where(RoleModel.status == RoleModelStatus(f.status))
@@ -111,16 +105,21 @@ def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now
     return rows
 
 
-def get_profile(user: User, role_model_id: int, *, now: datetime | None = None) -> Profile:
-    query = (
-        select(RoleModel)
-        .where(RoleModel.id == role_model_id, RoleModel.id.in_(_in_scope(user)))
-        .options(selectinload(RoleModel.departements), selectinload(RoleModel.windows),
-                 selectinload(RoleModel.exceptions), joinedload(RoleModel.user))
-    )
-    role_model = db.session.scalars(query).unique().one_or_none()
+def get_role_model(user: User, role_model_id: int, *options) -> RoleModel:
+    """One role model the user sees; anyone else is answered as a missing id (404)."""
+    if not 0 < role_model_id <= access.MAX_ID:
+        raise NotFound(access.MISSING_ROLE_MODEL)
+    query = select(RoleModel).where(RoleModel.id == role_model_id).options(*options)
+    role_model = db.session.scalars(scope.restrict_role_models(query, user)).unique().one_or_none()
     if role_model is None:
-        raise NotFound(_l("Cette personne n'existe pas."))
+        raise NotFound(access.MISSING_ROLE_MODEL)
+    return role_model
+
+
+def get_profile(user: User, role_model_id: int, *, now: datetime | None = None) -> Profile:
+    role_model = get_role_model(user, role_model_id, selectinload(RoleModel.departements),
+                                selectinload(RoleModel.windows), selectinload(RoleModel.exceptions),
+                                joinedload(RoleModel.user))
     history = list(db.session.scalars(
         select(Assignment).join(Assignment.event).options(joinedload(Assignment.event))
         .where(Assignment.role_model_id == role_model.id).order_by(Event.start_at.desc()).limit(100)

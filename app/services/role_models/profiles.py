@@ -148,21 +148,15 @@ def apply(email: str, data: ProfileData, *, locale: str = "fr") -> RoleModel:
 
 
 def pending_applications(actor: User) -> list[RoleModel]:
-    if not actor.is_organizer:
-        raise NotAllowed()
-    covering = scope.restrict_departements(select(RoleModelDepartement.role_model_id), actor,
-                                           RoleModelDepartement.departement)
+    access.require_organizer(actor)
     query = (select(RoleModel)
              .where(RoleModel.status == RoleModelStatus.PENDING, RoleModel.anonymised_at.is_(None))
              .order_by(RoleModel.created_at))
-    if actor.academies is not None:
-        query = query.where(RoleModel.id.in_(covering))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(scope.restrict_role_models(query, actor)))
 
 
 def approve(actor: User, rm: RoleModel) -> RoleModel:
-    if not actor.is_organizer:
-        raise NotAllowed()
+    access.require_organizer(actor)
     require_can_edit(actor, rm)
     if rm.status != RoleModelStatus.PENDING:
         raise Conflict(_l("Cette candidature a déjà été traitée."), code="already_approved")

@@ -34,10 +34,11 @@ create a personal token under *Organisation → API* and send it as `Authorizati
   in the `Link` header, `rel="next"`). Rows added meanwhile never shift a page.
 - Every `GET` answers with an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
 - Errors are `application/problem+json` (RFC 9457) with a stable `code`; validation errors (422)
-  list each field in `errors`. 401: missing or invalid token. 403: outside your role or scope
-  for an action. 404: unknown, or outside your scope for reading. 409: the change clashes with
-  the current state (illegal transition, full event, already assigned). 429: slow down
-  (`Retry-After`).
+  list each field in `errors`. 401: missing or invalid token. 403: outside your role, or creating
+  an event in a département outside your académies. 404: unknown, or outside your scope (an id
+  of another académie, read or acted on, is answered exactly as a missing one). 409: the change
+  clashes with the current state (illegal transition, full event, already assigned). 429: slow
+  down (`Retry-After`).
 - Creating a visit request takes an `Idempotency-Key` header: sending the same key again
   (a retry after a timeout) returns the request already made instead of a second one.
 """

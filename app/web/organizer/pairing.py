@@ -18,8 +18,9 @@ from app.web.organizer.forms import ActionForm, PeriodForm, ReasonForm
 from app.web.organizer.views import bp
 
 
+# Ids come from form fields: ASCII digits only ("²" passes str.isdigit but not int()).
 def _ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("assignment") if v.isdigit()][:500]
+    return [int(v) for v in request.form.getlist("assignment") if v.isascii() and v.isdigit()][:500]
 
 
 def _report(result: board.BatchResult, done_message) -> None:
@@ -94,7 +95,7 @@ def pairing_confirm_all(event_id: int):
 def pairing_add(event_id: int):
     event = desk.get_event(current_user, event_id)
     role_model_id = request.form.get("role_model", "")
-    if ActionForm().validate_on_submit() and role_model_id.isdigit():
+    if ActionForm().validate_on_submit() and role_model_id.isascii() and role_model_id.isdigit():
         _result, error = units.attempt(board.add_by_hand, current_user, event, int(role_model_id))
         flash(str(error.message) if error else _("Personne ajoutée aux propositions : invitez-la quand vous voulez."),
               "error" if error else "success")
@@ -128,7 +129,7 @@ def assignment_replace(assignment_id: int):
     assignment = board.get_assignment(current_user, assignment_id)
     event_id = assignment.event_id
     replacement_id = request.form.get("replacement", "")
-    if ActionForm().validate_on_submit() and replacement_id.isdigit():
+    if ActionForm().validate_on_submit() and replacement_id.isascii() and replacement_id.isdigit():
         replacement = board.get_assignment(current_user, int(replacement_id))
         _result, error = units.attempt(board.replace, current_user, assignment, replacement)
         flash(str(error.message) if error else _("Remplacement fait : la nouvelle personne est invitée."),

@@ -7,9 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
-from app.models import RoleModel
-from app.services.role_models import profiles
+from app.services.role_models import directory, profiles
 from app.services.role_models.profiles import InviteData
 from app.web import field_errors, units
 from app.web.portal.forms import ConfirmForm, InviteForm, split_codes
@@ -33,9 +31,7 @@ def applications():
 @login_required
 def approve(role_model_id: int):
     _organizer()
-    rm = db.session.get(RoleModel, role_model_id)
-    if rm is None:
-        abort(404)
+    rm = directory.get_role_model(current_user, role_model_id)  # out of scope: the same 404 as a missing id
     if ConfirmForm().validate_on_submit():
         _rm, error = units.attempt(profiles.approve, current_user, rm)
         if error is not None:
