@@ -8,7 +8,7 @@ import pytest
 
 from app.models import AssignmentStatus, EventStatus, RoleModelStatus
 from app.services.common import audit
-from app.services.common.errors import Conflict, NotAllowed
+from app.services.common.errors import Conflict, NotAllowed, NotFound
 from app.services.pairing import assignments
 
 
@@ -52,8 +52,38 @@ def test_cannot_invite_a_paused_role_model(db, organizer, create_assignment, cre
 
 def test_organizer_outside_scope_cannot_invite(db, create_user, create_assignment):
     lyon = create_user(academies=["lyon"])
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):  # as if the event did not exist
         assignments.invite(lyon, create_assignment())
+
+
+def test_only_role_models_of_her_scope_go_on_her_event(db, create_user, create_event, create_role_model,
+                                                      create_assignment):
+    """Every object handed over is checked, not only the event: someone she may not see is a
+    missing person, whether added, invited or confirmed; removing her stays possible."""
+    grand_est = create_user(academies=["strasbourg", "nancy-metz", "reims"])
+    event = create_event(departement="67", role_models_max=3)
+    ines = create_role_model(departements=["75"])
+    with pytest.raises(NotFound) as refused:
+        assignments.add_role_model(grand_est, event, ines)
+    assert str(refused.value.message) == "Cette personne n'existe pas."
+    left_over = create_assignment(event=event, role_model=ines)
+    accepted = create_assignment(event=event, role_model=create_role_model(departements=["92"]),
+                                 status=AssignmentStatus.ACCEPTED, invited_at=datetime.now(UTC))
+    with pytest.raises(NotFound):
+        assignments.invite(grand_est, left_over)
+    with pytest.raises(NotFound):
+        assignments.confirm(grand_est, accepted)
+    assert (left_over.status, accepted.status) == (AssignmentStatus.PROPOSED, AssignmentStatus.ACCEPTED)
+    assignments.cancel(grand_est, left_over, reason="Hors de la région")
+    assert left_over.status == AssignmentStatus.CANCELLED
+    local = assignments.add_role_model(grand_est, event, create_role_model(departements=["57"]))
+    assert local.status == AssignmentStatus.PROPOSED
+
+
+def test_a_role_model_account_pairs_nobody(db, create_event, create_role_model):
+    someone = create_role_model()
+    with pytest.raises(NotAllowed):
+        assignments.add_role_model(someone.user, create_event(), create_role_model())
 
 
 def test_accepting_a_full_event_is_refused(db, create_event, create_assignment):

@@ -115,9 +115,9 @@ def test_weights_come_from_the_settings_row(db):
 
 
 def test_organizer_outside_scope_cannot_propose(db, create_event, create_user):
-    from app.services.common.errors import NotAllowed
+    from app.services.common.errors import NotFound
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):  # as if the event did not exist
         proposals.propose(create_event(), actor=create_user(academies=["lyon"]))
 
 
