@@ -146,6 +146,10 @@ class EventSchool(db.Model):
 
 
 class FeedbackRespondent(enum.StrEnum):
+    # One school contact: the link is signed for that person, so it answers for nobody else.
+    CONTACT = "contact"
+    # The whole school, from links signed before links went to one contact: still honoured
+    # once per school until they expire, never signed any more.
     SCHOOL = "school"
     ROLE_MODEL = "role_model"
 
@@ -161,15 +165,23 @@ class EventFeedback(db.Model):
             "girls_attended IS NULL OR pupils_attended IS NULL OR girls_attended <= pupils_attended",
             name="girls_within_pupils",
         ),
+        # The bounds of the event itself are checked by the service and by the statistics,
+        # which leave out answers beyond them; these only keep any number within reason.
+        CheckConstraint(f"pupils_attended >= 0 AND pupils_attended <= {limits.CAPACITY_MAX}", name="pupils_range"),
+        CheckConstraint(f"girls_attended >= 0 AND girls_attended <= {limits.CAPACITY_MAX}", name="girls_range"),
+        CheckConstraint("(respondent = 'role_model') = (school_id IS NULL)", name="school_answers_name_school"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     respondent: Mapped[FeedbackRespondent] = mapped_column(enum_column_type(FeedbackRespondent, "respondent"))
-    # The school id or role model id, by `respondent`.
+    # The contact, school or role model id, by `respondent` (not a foreign key: a contact is
+    # purged after the retention period, their answer stays in the figures).
     respondent_id: Mapped[int] = mapped_column(Integer)
+    # The school answered for (a contact's, or the school itself); None for role models.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     pupils_attended: Mapped[int | None] = mapped_column(Integer)
     girls_attended: Mapped[int | None] = mapped_column(Integer)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(String(limits.FEEDBACK_COMMENT_MAX), default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,7 @@
 the API schema of a field all read its limit here, so they cannot drift apart.
 
 Changing a length that sizes a `String(n)` column changes the schema: it needs a migration.
-UAI_LENGTH, HEADCOUNT_MAX and MONTHLY_CAP_MAX are also in CHECK constraints, which Alembic does
+UAI_LENGTH, HEADCOUNT_MAX, CAPACITY_MAX and MONTHLY_CAP_MAX are also in CHECK constraints, which Alembic does
 not compare: `db check` stays silent when they change, the migration must say it. Messages that
 spell a limit out ("200 caractères au plus.") are translated as they are written and must be
 changed with it.
@@ -41,6 +41,13 @@ TOPICS_MAX = 20
 CLASS_LEVEL_MAX = 40
 HEADCOUNT_MAX = 1000  # pupils in one class or group; girls are counted within it
 REASON_MAX = 2000  # why an event or a request is cancelled, declined or withdrawn
+
+# Feedback after an event. Pupils in an answer are bounded by the event itself (the class sizes
+# asked for the school, else the capacity: app.services.events.feedback.pupils_limit); where
+# neither is known, a school answers for at most HEADCOUNT_MAX pupils (the most it could have
+# asked for) and a role model for at most CAPACITY_MAX (the largest event organizers can
+# create). CAPACITY_MAX is also the column's CHECK, whatever writes the row.
+FEEDBACK_COMMENT_MAX = 2000
 
 # The organizer form accepts less than the API for these: both are kept as they were until
 # someone decides which is right.

@@ -106,8 +106,8 @@ class World:
         return event
 
     def feedback(self, event, school, pupils, girls):
-        _db.session.add(EventFeedback(event_id=event.id, respondent=FeedbackRespondent.SCHOOL,
-                                      respondent_id=school.id, pupils_attended=pupils, girls_attended=girls))
+        _db.session.add(EventFeedback(event_id=event.id, respondent=FeedbackRespondent.SCHOOL, respondent_id=school.id,
+                                      school_id=school.id, pupils_attended=pupils, girls_attended=girls))
 
     def audit(self, request, at):
         _db.session.add(AuditEntry(created_at=at, actor_label="organizer:Test", subject_type="visit_request",

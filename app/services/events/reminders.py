@@ -86,7 +86,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
 
 
 def send_feedback_requests(*, now: datetime | None = None) -> int:
-    """Job: after a completed event, ask the school and the role models how it went."""
+    """Job: after a completed event, ask the school contacts and the role models how it went."""
     now = now or utcnow()
     events = db.session.scalars(
         select(Event)
@@ -97,21 +97,26 @@ def send_feedback_requests(*, now: datetime | None = None) -> int:
     )
     queued = 0
     for event in events:
-        askers: list[tuple[Recipient, FeedbackRespondent, int]] = []
+        # (recipient, respondent, respondent id, dedupe key). Each contact's link answers for that
+        # contact alone. Their key is still spelled as when links were signed for the whole
+        # school, so a contact who was sent one of those is not asked a second time.
+        askers: list[tuple[Recipient, FeedbackRespondent, int, str]] = []
         for contact in school_contacts(event):
-            askers.append((contact_recipient(contact), FeedbackRespondent.SCHOOL, contact.school_id))
+            recipient = contact_recipient(contact)
+            askers.append((recipient, FeedbackRespondent.CONTACT, contact.id,
+                           f"feedback:event:{event.id}:school:{contact.school_id}:{recipient.key}"))
         for assignment in event.assignments:
             if assignment.status == AssignmentStatus.CONFIRMED:
                 recipient = role_model_recipient(assignment)
                 if recipient is not None:
-                    askers.append((recipient, FeedbackRespondent.ROLE_MODEL, assignment.role_model_id))
-        for recipient, respondent, respondent_id in askers:
+                    askers.append((recipient, FeedbackRespondent.ROLE_MODEL, assignment.role_model_id,
+                                   f"feedback:event:{event.id}:role_model:{assignment.role_model_id}:{recipient.key}"))
+        for recipient, respondent, respondent_id, dedupe_key in askers:
             token = feedback.sign(event.id, respondent, respondent_id)
             queued += _queue_once(
                 to=recipient.email, to_name=recipient.name, locale=recipient.locale, template="feedback_request",
                 context={"event": event, "audience": recipient.audience.value,
                          "link": external_url("feedback.form", token=token)},
-                dedupe_key=f"feedback:event:{event.id}:{respondent.value}:{respondent_id}:{recipient.key}",
-                event=event,
+                dedupe_key=dedupe_key, event=event,
             )
     return queued

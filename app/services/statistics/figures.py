@@ -69,9 +69,10 @@ class Reach:
     girls: int = 0
     pupils_estimated: int = 0  # the part of `pupils` taken from requested headcounts
     girls_estimated: int = 0
+    flagged: int = 0  # school answers beyond what the event allows, left out (for organizers only)
 
     def add(self, other: Reach) -> None:
-        for name in ("events", "pupils", "girls", "pupils_estimated", "girls_estimated"):
+        for name in ("events", "pupils", "girls", "pupils_estimated", "girls_estimated", "flagged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property

@@ -7,7 +7,10 @@ in Python: the SQL is identical on SQLite and PostgreSQL and DST is handled by z
 
 Pupils and girls come from the schools' own post-event feedback; where a school sent none,
 the headcount asked for (event school, else the request) stands in and is counted apart as an
-estimate, so the page can say how much of a figure is measured.
+estimate, so the page can say how much of a figure is measured. An answer beyond what the
+event allows (more pupils than the class sizes asked, or the capacity: the bounds of
+`events.feedback.pupils_limit`) counts as no answer, and is counted as flagged for organizers:
+whatever wrote it, it cannot inflate the figures.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, distinct, exists, false, func, literal_column, or_, select
+from sqlalchemy.orm import aliased
 
 from app import local_time
 from app.extensions import db
@@ -28,7 +32,6 @@ from app.models import (
     EventFeedback,
     EventSchool,
     EventStatus,
-    FeedbackRespondent,
     RequestStatus,
     RoleModel,
     RoleModelDepartement,
@@ -36,6 +39,7 @@ from app.models import (
     School,
     User,
     VisitRequest,
+    limits,
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
@@ -112,6 +116,51 @@ def _events_by_type_status(actor, period: Period) -> Counter:
     return Counter({(t, s): n for t, s, n in rows})
 
 
+def _school_answers(period: Period):
+    """One answer per (completed event, school) in the period: the plausible answer reporting
+    the most pupils (several contacts of a school may answer; none can lower another's figure,
+    nor raise it past the class sizes asked), its numbers None when no answer is plausible,
+    and how many answers of that school were not (`flagged`).
+
+    Plausible: within `events.feedback.pupils_limit`, the same rule in SQL — the class sizes
+    asked for the school (the request's when the event lists no school), else the capacity,
+    else HEADCOUNT_MAX; girls within pupils."""
+    fb = EventFeedback
+    listed, any_listed = aliased(EventSchool), aliased(EventSchool)
+    # Its own alias, correlated to the answer only: this is nested in _reach_rows, whose FROM has
+    # event_schools too.
+    event_lists_schools = exists().where(any_listed.event_id == fb.event_id).correlate(fb)
+    requested = case((and_(~event_lists_schools, VisitRequest.school_id == fb.school_id), VisitRequest.headcount))
+    most = func.coalesce(listed.headcount, requested, Event.capacity, limits.HEADCOUNT_MAX)
+    plausible = and_(
+        or_(fb.pupils_attended.is_(None), and_(fb.pupils_attended >= 0, fb.pupils_attended <= most)),
+        or_(fb.girls_attended.is_(None),
+            and_(fb.girls_attended >= 0, fb.girls_attended <= func.coalesce(fb.pupils_attended, most))),
+    )
+    judged = (
+        select(fb.id, fb.event_id, fb.school_id, fb.pupils_attended, fb.girls_attended,
+               case((plausible, 1), else_=0).label("ok"))
+        .join(Event, Event.id == fb.event_id)
+        .outerjoin(listed, and_(listed.event_id == fb.event_id, listed.school_id == fb.school_id))
+        .outerjoin(VisitRequest, VisitRequest.id == Event.visit_request_id)
+        .where(fb.school_id.is_not(None), Event.status == EventStatus.COMPLETED, _in_period(Event.start_at, period))
+        .subquery("judged")
+    )
+    one_school = {"partition_by": (judged.c.event_id, judged.c.school_id)}
+    first = (judged.c.ok.desc(), func.coalesce(judged.c.pupils_attended, -1).desc(), judged.c.id.desc())
+    ranked = select(
+        judged,
+        func.row_number().over(**one_school, order_by=first).label("pick"),
+        func.sum(1 - judged.c.ok).over(**one_school).label("flagged"),
+    ).subquery("ranked")
+    return select(
+        ranked.c.event_id, ranked.c.school_id,
+        case((ranked.c.ok == 1, ranked.c.pupils_attended)).label("pupils"),
+        case((ranked.c.ok == 1, ranked.c.girls_attended)).label("girls"),
+        ranked.c.flagged,
+    ).where(ranked.c.pick == 1).subquery("answers")
+
+
 def _reach_rows(actor, period: Period):
     """One row per (completed event, school): measured or estimated pupils and girls."""
     school_id = func.coalesce(EventSchool.school_id, VisitRequest.school_id)
@@ -119,7 +168,7 @@ def _reach_rows(actor, period: Period):
     no_event_school = EventSchool.event_id.is_(None)
     headcount = func.coalesce(EventSchool.headcount, case((no_event_school, VisitRequest.headcount)))
     girls = func.coalesce(EventSchool.girls_count, case((no_event_school, VisitRequest.girls_count)))
-    fb = EventFeedback
+    fb = _school_answers(period)
     query = (
         select(
             Event.id.label("event_id"),
@@ -128,17 +177,17 @@ def _reach_rows(actor, period: Period):
             school_id.label("school_id"),
             School.kind.label("kind"),
             School.priority.label("priority"),
-            func.coalesce(fb.pupils_attended, headcount, 0).label("pupils"),
-            func.coalesce(fb.girls_attended, girls, 0).label("girls"),
-            case((fb.pupils_attended.is_(None), func.coalesce(headcount, 0)), else_=0).label("pupils_est"),
-            case((fb.girls_attended.is_(None), func.coalesce(girls, 0)), else_=0).label("girls_est"),
+            func.coalesce(fb.c.pupils, headcount, 0).label("pupils"),
+            func.coalesce(fb.c.girls, girls, 0).label("girls"),
+            case((fb.c.pupils.is_(None), func.coalesce(headcount, 0)), else_=0).label("pupils_est"),
+            case((fb.c.girls.is_(None), func.coalesce(girls, 0)), else_=0).label("girls_est"),
+            func.coalesce(fb.c.flagged, 0).label("flagged"),
         )
         .select_from(Event)
         .outerjoin(EventSchool, EventSchool.event_id == Event.id)
         .outerjoin(VisitRequest, VisitRequest.id == Event.visit_request_id)
         .outerjoin(School, School.id == school_id)
-        .outerjoin(fb, and_(fb.event_id == Event.id, fb.respondent == FeedbackRespondent.SCHOOL,
-                            fb.respondent_id == school_id))
+        .outerjoin(fb, and_(fb.c.event_id == Event.id, fb.c.school_id == school_id))
         .where(Event.status == EventStatus.COMPLETED, _in_period(Event.start_at, period))
     )
     # A subquery, so the outer GROUP BY names plain columns (PostgreSQL refuses to match
@@ -149,7 +198,7 @@ def _reach_rows(actor, period: Period):
 def _reach_sums(rows):
     return (
         func.count(distinct(rows.c.event_id)), func.sum(rows.c.pupils), func.sum(rows.c.girls),
-        func.sum(rows.c.pupils_est), func.sum(rows.c.girls_est),
+        func.sum(rows.c.pupils_est), func.sum(rows.c.girls_est), func.sum(rows.c.flagged),
     )
 
 

@@ -124,9 +124,10 @@ def test_feedback_requests_after_the_event_once_with_a_working_link(client, db, 
         assert done.status_code == 200 and "Merci" in done.get_data(as_text=True)
     answers = db.session.scalars(select(EventFeedback)).all()
     assert len(answers) == 1
-    assert (answers[0].respondent, answers[0].respondent_id) == (FeedbackRespondent.SCHOOL, contact.school_id)
+    assert (answers[0].respondent, answers[0].respondent_id) == (FeedbackRespondent.CONTACT, contact.id)
+    assert answers[0].school_id == contact.school_id
     assert (answers[0].pupils_attended, answers[0].girls_attended, answers[0].satisfaction) == (27, 12, 5)
 
     assert client.get(path[:-3] + "xyz").status_code == 404  # tampered
-    forged = feedback.sign(event.id, FeedbackRespondent.SCHOOL, contact.school_id)
+    forged = feedback.sign(event.id, FeedbackRespondent.CONTACT, contact.id)
     assert client.get(f"/avis/{forged}").status_code == 200

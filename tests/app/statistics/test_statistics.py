@@ -13,9 +13,11 @@ from app.extensions import db as _db
 from app.models import (
     AssignmentStatus,
     EducationPriority,
+    EventFeedback,
     EventSchool,
     EventStatus,
     EventType,
+    FeedbackRespondent,
     JobFamily,
     SchoolKind,
     UserRole,
@@ -156,6 +158,49 @@ def test_an_empty_period(world, admin):
 def test_public_headline(world):
     headline = impact.headline(YEAR)
     assert (headline.reach.events, headline.reach.girls, headline.schools, headline.role_models_active) == (4, 50, 3, 3)
+
+
+def _answer(event, school, pupils, girls=None, *, contact_id=None):
+    """A school's answer written straight into the table, as any writer could."""
+    respondent = FeedbackRespondent.SCHOOL if contact_id is None else FeedbackRespondent.CONTACT
+    _db.session.add(EventFeedback(event_id=event.id, respondent=respondent, respondent_id=contact_id or school.id,
+                                  school_id=school.id, pupils_attended=pupils, girls_attended=girls))
+    _db.session.flush()
+
+
+BASE_PUPILS, BASE_GIRLS = 25 + 30 + 18 + 24 + 10, 12 + 14 + 9 + 10 + 5
+
+
+def test_answers_beyond_the_class_sizes_are_left_out_and_flagged(world, admin):
+    _answer(world.e2, world.a, 900, 400)  # e2 asked for 30 pupils of school A
+    _answer(world.e3, world.c, 30, 10, contact_id=999)  # e3 lists no school: the request asked for 24
+    figures = impact.compute(admin, YEAR, now=NOW)
+    assert (figures.reach.pupils, figures.reach.girls) == (BASE_PUPILS, BASE_GIRLS)
+    assert (figures.reach.pupils_estimated, figures.reach.girls_estimated) == (30 + 24 + 10, 14 + 10 + 5)
+    assert figures.reach.flagged == 2
+    headline = impact.headline(YEAR)
+    assert (headline.reach.pupils, headline.reach.girls) == (BASE_PUPILS, BASE_GIRLS)
+
+
+def test_the_capacity_bounds_a_school_whose_class_size_is_unknown(world, admin):
+    world.e2.schools[1].headcount = None  # school B, which answered 18
+    world.e2.capacity = 15
+    _db.session.flush()
+    reach = impact.compute(admin, YEAR, now=NOW).reach
+    assert (reach.pupils, reach.flagged) == (BASE_PUPILS - 18, 1)  # nothing measured, nothing asked
+    world.e2.capacity = 40
+    _db.session.flush()
+    reach = impact.compute(admin, YEAR, now=NOW).reach
+    assert (reach.pupils, reach.flagged) == (BASE_PUPILS, 0)
+
+
+def test_a_schools_contacts_make_one_figure_the_largest_plausible(world, admin):
+    _answer(world.e2, world.a, 22, 10, contact_id=901)
+    _answer(world.e2, world.a, 26, 11, contact_id=902)
+    _answer(world.e2, world.a, 31, 11, contact_id=903)  # over the 30 asked: left out
+    reach = impact.compute(admin, YEAR, now=NOW).reach
+    assert (reach.pupils, reach.girls) == (BASE_PUPILS - 30 + 26, BASE_GIRLS - 14 + 11)
+    assert (reach.pupils_estimated, reach.girls_estimated, reach.flagged) == (24 + 10, 10 + 5, 1)
 
 
 def test_reasons_are_merged_and_the_tail_summed():

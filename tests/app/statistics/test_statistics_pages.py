@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import event as sa_event
 
 from app.extensions import db as _db
-from app.models import EventStatus, UserRole
+from app.models import EventFeedback, EventStatus, FeedbackRespondent, UserRole
 from tests.support import factories
 from tests.support.impact import World, paris
 
@@ -152,6 +152,19 @@ def test_public_impact_page_has_figures_and_no_personal_data(march_2027, client,
     assert world.e6.title not in html  # not a public event
     for secret in (world.rm1.first_name, world.rm1.user.email, world.a.name, "Grève", "Déplacement"):
         assert secret not in html
+
+
+def test_an_implausible_answer_stays_out_of_public_figures(march_2027, client, world):
+    # 900 pupils of school A at e2, which asked for 30: as if written straight into the table.
+    _db.session.add(EventFeedback(event_id=world.e2.id, respondent=FeedbackRespondent.SCHOOL,
+                                  respondent_id=world.a.id, school_id=world.a.id,
+                                  pupils_attended=900, girls_attended=400))
+    _db.session.flush()
+    html = client.get("/impact").get_data(as_text=True)
+    assert re.search(r"Élèves rencontrés</dt><dd>107<", html) and re.search(r"Filles rencontrées</dt><dd>50<", html)
+    public = client.get(f"/api/v1/public/statistics?{YEAR_ARGS}").get_json()
+    assert (public["reach"]["pupils"], public["reach"]["girls"]) == (107, 50)
+    assert "flagged" not in str(public)
 
 
 def _page_queries(client) -> int:

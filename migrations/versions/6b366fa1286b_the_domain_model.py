@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 52d262184ac7
+Revision ID: 6b366fa1286b
 Revises: 
-Create Date: 2026-11-29 07:50:03.315333
+Create Date: 2026-12-04 23:05:02.788161
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '52d262184ac7'
+revision = '6b366fa1286b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -375,16 +375,21 @@ def upgrade():
     op.create_table('event_feedback',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('respondent', sa.Enum('school', 'role_model', name='respondent', native_enum=False, create_constraint=True, length=14), nullable=False),
+    sa.Column('respondent', sa.Enum('contact', 'school', 'role_model', name='respondent', native_enum=False, create_constraint=True, length=14), nullable=False),
     sa.Column('respondent_id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=True),
     sa.Column('pupils_attended', sa.Integer(), nullable=True),
     sa.Column('girls_attended', sa.Integer(), nullable=True),
     sa.Column('satisfaction', sa.Integer(), nullable=True),
-    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('comment', sa.String(length=2000), nullable=False),
     sa.Column('submitted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("(respondent = 'role_model') = (school_id IS NULL)", name=op.f('ck_event_feedback_school_answers_name_school')),
+    sa.CheckConstraint('girls_attended >= 0 AND girls_attended <= 100000', name=op.f('ck_event_feedback_girls_range')),
     sa.CheckConstraint('girls_attended IS NULL OR pupils_attended IS NULL OR girls_attended <= pupils_attended', name=op.f('ck_event_feedback_girls_within_pupils')),
+    sa.CheckConstraint('pupils_attended >= 0 AND pupils_attended <= 100000', name=op.f('ck_event_feedback_pupils_range')),
     sa.CheckConstraint('satisfaction IS NULL OR (satisfaction >= 1 AND satisfaction <= 5)', name=op.f('ck_event_feedback_satisfaction_range')),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_event_feedback_event_id_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_event_feedback_school_id_schools'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event_feedback')),
     sa.UniqueConstraint('event_id', 'respondent', 'respondent_id', name='one_per_respondent')
     )
