@@ -25,7 +25,8 @@ def statistics_for_period(args):
 
     Everything the impact page shows, for the days from `start` to `end` (both included,
     Europe/Paris), limited to your académies. Pupils and girls come from the schools' feedback;
-    the `*_estimated` parts were taken from requested headcounts where no feedback came.
+    the `*_estimated` parts were taken from requested headcounts where no feedback came, or
+    where it reported more pupils than the event allows (`feedback_flagged` counts those).
     """
     period = impact.Period(args["start"], args["end"] + timedelta(days=1))
     return figures_json(impact.compute(g.actor, period))
@@ -60,6 +61,7 @@ def figures_json(f: impact.Figures) -> dict:
             {"type": t, "status": s, "count": n} for (t, s), n in sorted(f.events_by_type_status.items())
         ],
         "reach": _reach(f.reach),
+        "feedback_flagged": f.reach.flagged,
         "reach_by_month": [_reach(r, month=m.strftime("%Y-%m")) for m, r in f.reach_by_month],
         "reach_by_academie": [_reach(r, academie=a) for a, r in f.reach_by_academie],
         "schools": f.schools,

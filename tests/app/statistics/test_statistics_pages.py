@@ -14,6 +14,7 @@ from sqlalchemy import event as sa_event
 from app.extensions import db as _db
 from app.models import EventFeedback, EventStatus, FeedbackRespondent, UserRole
 from tests.support import factories
+from tests.support.api import bearer
 from tests.support.impact import World, paris
 
 YEAR_ARGS = "start=2026-09-01&end=2027-08-31"
@@ -154,7 +155,7 @@ def test_public_impact_page_has_figures_and_no_personal_data(march_2027, client,
         assert secret not in html
 
 
-def test_an_implausible_answer_stays_out_of_public_figures(march_2027, client, world):
+def test_an_implausible_answer_stays_out_of_public_figures_and_is_flagged(march_2027, client, auth, world):
     # 900 pupils of school A at e2, which asked for 30: as if written straight into the table.
     _db.session.add(EventFeedback(event_id=world.e2.id, respondent=FeedbackRespondent.SCHOOL,
                                   respondent_id=world.a.id, school_id=world.a.id,
@@ -165,6 +166,12 @@ def test_an_implausible_answer_stays_out_of_public_figures(march_2027, client, w
     public = client.get(f"/api/v1/public/statistics?{YEAR_ARGS}").get_json()
     assert (public["reach"]["pupils"], public["reach"]["girls"]) == (107, 50)
     assert "flagged" not in str(public)
+
+    admin = factories.create_user(email="admin@example.org", role=UserRole.ADMIN)
+    full = client.get(f"/api/v1/statistics?{YEAR_ARGS}", headers=bearer(admin)).get_json()
+    assert (full["reach"]["pupils"], full["feedback_flagged"]) == (107, 1)
+    auth.login("admin@example.org")
+    assert "Bilans écartés : 1." in client.get(f"/organisation/statistiques?{YEAR_ARGS}").get_data(as_text=True)
 
 
 def _page_queries(client) -> int:

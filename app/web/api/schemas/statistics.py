@@ -73,6 +73,10 @@ class StatisticsSchema(Schema):
     events = fields.Integer()
     events_by_type_status = fields.List(fields.Nested(EventCountSchema))
     reach = fields.Nested(ReachSchema)
+    feedback_flagged = fields.Integer(metadata={
+        "description": "Schools' feedback left out of `reach`: more pupils than the class sizes asked for the school "
+                       "(else the event's capacity). The requested headcount is counted instead, as an estimate."
+    })
     reach_by_month = fields.List(fields.Nested(MonthReachSchema))
     reach_by_academie = fields.List(fields.Nested(AcademieReachSchema))
     schools = fields.Integer()
