@@ -115,6 +115,7 @@ AUDIT_ACTIONS = {
     "request.withdrawn": _l("Demande retirée par l'établissement"),
     "request.back_to_review": _l("Demande remise à l'étude"),
     "request.completed": _l("Demande réalisée"),
+    "request.contact_confirmed": _l("Contact confirmé pour l'établissement"),
     "assignment.proposed": _l("Proposé·e"),
     "assignment.invited": _l("Invité·e"),
     "assignment.accepted": _l("A accepté"),

@@ -97,6 +97,8 @@ def seed_requests(rng: random.Random, schools: list[School], today: date) -> lis
                                                  time_of_day=rng.choice(list(TimeOfDay))))
         if status == RequestStatus.DECLINED:
             request.status_reason = "Aucune marraine disponible sur ces dates."
+        if status in (RequestStatus.SCHEDULED, RequestStatus.COMPLETED):
+            contact.confirmed_at = submitted + timedelta(days=1)  # scheduling confirms the contact
         requests.append(request)
     db.session.add_all(requests)
     return requests

@@ -107,6 +107,17 @@ def school_events(school: School, *, day: date) -> list[CalendarEvent]:
     return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
 
 
+def request_events(request_id: int, *, day: date) -> list[CalendarEvent]:
+    """The events planned for one visit request (a reschedule may have made more than one)."""
+    query = (
+        select(Event)
+        .where(Event.visit_request_id == request_id, Event.status.in_(_PUBLISHED),
+               Event.end_at >= day_start(day) - PRIVATE_PAST)
+        .options(*_event_options(Audience.SCHOOL))
+    )
+    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
+
+
 def organizer_events(user: User, *, day: date) -> list[CalendarEvent]:
     query = (
         select(Event)

@@ -10,16 +10,28 @@ kept until it changes, and a poll reads nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 
 from app.feeds import cache, hot_reads, stamp_watch, tokens
-from app.models import DataVersion, FeedKind, FeedToken, RoleModel, User, UserRole
+from app.models import (
+    DataVersion,
+    FeedKind,
+    FeedToken,
+    RequestStatus,
+    RoleModel,
+    SchoolContact,
+    User,
+    UserRole,
+    VisitRequest,
+)
 
 
-def _owner_statement(kind: FeedKind, *columns, joins=(), where=()):
+def _owner_statement(kind: FeedKind, *columns, joins=(), outer_joins=(), where=()):
     statement = select(*columns, DataVersion.value.label("stamp"), DataVersion.changed_at).select_from(FeedToken)
     for target, on in joins:
         statement = statement.join(target, on)
+    for target, on in outer_joins:
+        statement = statement.outerjoin(target, on)
     return statement.outerjoin(DataVersion, DataVersion.name == cache.STAMP_NAME).where(
         FeedToken.token_hash == bindparam("token_hash"), FeedToken.kind == kind, FeedToken.revoked_at.is_(None),
         *where,
@@ -31,7 +43,22 @@ ROLE_MODEL_OWNER = _owner_statement(
     joins=[(User, User.id == FeedToken.user_id), (RoleModel, RoleModel.user_id == User.id)],
     where=[RoleModel.anonymised_at.is_(None)],
 )
-SCHOOL_OWNER = _owner_statement(FeedKind.SCHOOL, FeedToken.school_id.label("owner_id"))
+# A school token given with a request (visit_requests.feed_token_id) serves that request's
+# events only, unless an organizer confirmed its contact for the school: the rule is read from
+# the data at each poll, so tokens issued before it existed follow it too. A request withdrawn
+# or declined grants nothing by itself (its token is also revoked then, app/services/requests).
+# Tokens no request links to are issued by organizers (app/feeds/tokens.py): the whole school.
+SCHOOL_OWNER = _owner_statement(
+    FeedKind.SCHOOL, FeedToken.school_id.label("owner_id"), VisitRequest.id.label("request_id"),
+    SchoolContact.id.label("confirmed_contact_id"),
+    outer_joins=[
+        (VisitRequest, VisitRequest.feed_token_id == FeedToken.id),
+        (SchoolContact, (SchoolContact.id == VisitRequest.contact_id) & (SchoolContact.school_id == FeedToken.school_id)
+         & SchoolContact.confirmed_at.is_not(None)),
+    ],
+    where=[or_(VisitRequest.id.is_(None), SchoolContact.id.is_not(None),
+               VisitRequest.status.not_in((RequestStatus.WITHDRAWN, RequestStatus.DECLINED)))],
+)
 ORGANIZER_OWNER = _owner_statement(
     FeedKind.ORGANIZER, User.id.label("owner_id"), User.locale,
     joins=[(User, User.id == FeedToken.user_id)],
@@ -71,6 +98,11 @@ def _watched() -> tuple[stamp_watch.StampWatch | None, cache.Stamp | None]:
     """This app's stamp watch and the stamp it vouches for now (None, None without one)."""
     watch = stamp_watch.for_app()
     return (watch, watch.current()) if watch is not None else (None, None)
+
+
+def serves_whole_school(row) -> bool:
+    """Whether a SCHOOL_OWNER row opens the whole school's calendar (else its request's only)."""
+    return row.request_id is None or row.confirmed_contact_id is not None
 
 
 def stamp_of(row) -> cache.Stamp | None:

@@ -14,7 +14,7 @@ import calendars
 from app.extensions import db
 from app.feeds import audiences, cache, lookups, texts
 from app.feeds.texts import _
-from app.models import RoleModel, School, User
+from app.models import RoleModel, School, User, VisitRequest
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIES
 from calendars import CalendarEvent
@@ -53,8 +53,13 @@ def role_model_calendar(role_model_id: int, locale: str = "fr", *, stamp: cache.
 
 
 def school_feed(token: str, *, now: datetime | None = None) -> cache.RenderedFeed | None:
+    """The feed behind a school URL: the whole school's, or one request's (lookups.SCHOOL_OWNER)."""
     row = lookups.owner(lookups.SCHOOL_OWNER, token)
-    return school_calendar(row.owner_id, stamp=lookups.stamp_of(row), now=now) if row else None
+    if row is None:
+        return None
+    if lookups.serves_whole_school(row):
+        return school_calendar(row.owner_id, stamp=lookups.stamp_of(row), now=now)
+    return request_calendar(row.request_id, stamp=lookups.stamp_of(row), now=now)
 
 
 def school_calendar(school_id: int, *, stamp: cache.Stamp | None = None,
@@ -66,6 +71,20 @@ def school_calendar(school_id: int, *, stamp: cache.Stamp | None = None,
         return audiences.school_events(db.session.get(School, school_id), day=day)
 
     return _render(stamp, ("school", school_id), "fr", name, collect, now=now)
+
+
+def request_calendar(request_id: int, *, stamp: cache.Stamp | None = None,
+                     now: datetime | None = None) -> cache.RenderedFeed:
+    """The events planned for one request, as its school sees them."""
+    def name() -> str:
+        request = db.session.get(VisitRequest, request_id)
+        yours = _("votre demande")
+        return f"Rencontres IndustriElles — {request.school.name} ({yours})"
+
+    def collect(day: date) -> list[CalendarEvent]:
+        return audiences.request_events(request_id, day=day)
+
+    return _render(stamp, ("request", request_id), "fr", name, collect, now=now)
 
 
 def organizer_feed(token: str, *, now: datetime | None = None) -> cache.RenderedFeed | None:

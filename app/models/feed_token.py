@@ -19,6 +19,10 @@ class FeedKind(enum.StrEnum):
 
 
 class FeedToken(db.Model):
+    """A school token that a visit request links to (visit_requests.feed_token_id) serves that
+    request's events only, until an organizer confirms the request's contact for the school
+    (app/feeds/lookups.py SCHOOL_OWNER decides at each poll)."""
+
     __tablename__ = "feed_tokens"
     __table_args__ = (
         CheckConstraint(

@@ -72,7 +72,12 @@ class ContactRole(enum.StrEnum):
 
 
 class SchoolContact(db.Model):
-    """A member of staff; purged with their requests after the retention period."""
+    """A member of staff; purged with their requests after the retention period.
+
+    Anyone can name themselves a school's contact (UAIs are public): a contact sees their own
+    requests only until an organizer confirms them for the school, by hand or by scheduling one
+    of their requests. Only confirmed contacts get the school's calendar and its event emails.
+    """
 
     __tablename__ = "school_contacts"
 
@@ -84,5 +89,11 @@ class SchoolContact(db.Model):
     phone: Mapped[str | None] = mapped_column(String(limits.PHONE_MAX))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     school: Mapped[School] = relationship(back_populates="contacts")
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -82,10 +82,12 @@ class VisitRequest(db.Model):
     # answered with a request that says something else.
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     status_reason: Mapped[str | None] = mapped_column(Text)
-    # The school-feed link given with this request. Its secret is derived from the follow-up
+    # The calendar link given with this request. Its secret is derived from the follow-up
     # token (never stored), so the follow-up page can always show it again without issuing a
-    # new one (which would revoke other teachers' links); kept here to revoke it on purge.
-    feed_token_id: Mapped[int | None] = mapped_column(ForeignKey("feed_tokens.id", ondelete="SET NULL"))
+    # new one (which would revoke other teachers' links). A token linked here serves this
+    # request's events only, or the whole school once an organizer confirmed the contact
+    # (app/feeds/lookups.py); indexed for that join, run by every poll.
+    feed_token_id: Mapped[int | None] = mapped_column(ForeignKey("feed_tokens.id", ondelete="SET NULL"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,23 @@ and the full stack, with and without the stamp watch)."""
 
 from __future__ import annotations
 
+from app.extensions import db
+from app.feeds import tokens
+from app.models import FeedKind, FeedToken, VisitRequest
+
 REQUEST_ID = "lb-0123456789abcdef"
+
+
+def request_feed(world) -> str:
+    """A school link given with the world's request, as the public form gives one: its contact is
+    not confirmed, so it serves that request's events only."""
+    request = db.session.get(VisitRequest, world.ids["request_id"])
+    secret = tokens.new_token()
+    row = FeedToken(token_hash=tokens.hash_token(secret), kind=FeedKind.SCHOOL, school_id=request.school_id)
+    db.session.add(row)
+    db.session.flush()
+    request.feed_token_id = row.id
+    return secret
 
 
 def feed_urls(world) -> list[str]:
@@ -11,6 +27,7 @@ def feed_urls(world) -> list[str]:
     return [
         f"/feeds/role-models/{links['feeds.role_model_feed']}.ics",
         f"/feeds/schools/{links['feeds.school_feed']}.ics",
+        f"/feeds/schools/{request_feed(world)}.ics",
         f"/feeds/organizers/{links['feeds.organizer_feed']}.ics",
         "/feeds/public.ics",
         "/feeds/public/paris.ics",

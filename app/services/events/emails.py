@@ -36,11 +36,13 @@ class Recipient:
 
 
 def school_contacts(event: Event) -> list[SchoolContact]:
-    """The request's contact; for events without a request, the contacts of its schools."""
+    """The request's contact (it is their own request); for events without a request, the
+    contacts an organizer confirmed for its schools — not whoever once sent a request with a
+    school's (public) UAI."""
     request = event.visit_request
     if request is not None:
         return [request.contact] if request.contact is not None else []
-    return [contact for link in event.schools for contact in link.school.contacts]
+    return [contact for link in event.schools for contact in link.school.contacts if contact.is_confirmed]
 
 
 def contact_recipient(contact: SchoolContact) -> Recipient:

@@ -29,6 +29,7 @@ from app.services.common import access, audit
 from app.services.common.errors import Conflict, Invalid
 from app.services.events import emails
 from app.services.pairing import bookings
+from app.services.requests import contacts
 
 # Changes attendees must see in their calendars; anything else does not bump SEQUENCE.
 _CALENDAR_FIELDS = ("start_at", "end_at", "timezone", "venue", "address", "commune", "is_online", "online_url")
@@ -126,7 +127,8 @@ def create_event(
 
 
 def schedule_request(actor: User, request: VisitRequest, data: EventData) -> Event:
-    """Confirm a slot for a school's request: the event is created and the school told."""
+    """Confirm a slot for a school's request: the event is created, the school told, and the
+    request's contact confirmed for the school (its calendar and event emails)."""
     access.require_request_organizer(actor, request)
     if not request.status.can_become(RequestStatus.SCHEDULED):
         raise Conflict(_l("Cette demande ne peut plus être programmée."), code="request_not_open")
@@ -136,6 +138,9 @@ def schedule_request(actor: User, request: VisitRequest, data: EventData) -> Eve
         schools=[(request.school, class_level, request.headcount, request.girls_count)],
     )
     request.status = RequestStatus.SCHEDULED
+    if request.contact is not None and request.contact.school_id == request.school_id:
+        # Planning a visit with this contact is an organizer's judgement that they speak for the school.
+        contacts.confirm(actor, request, via=contacts.BY_SCHEDULING)
     audit.record(actor, request, "request.scheduled", event_id=event.id, start_at=data.start_at)
     emails.event_scheduled(event, actor)
     return event

@@ -19,7 +19,8 @@ def followup_url(followup_token: str) -> str:
 
 
 def school_feed_url(feed_token: str) -> str:
-    """The school's subscription URL; the feeds blueprint serves it (built by path until it exists)."""
+    """A school subscription URL (a request's, or the school's once its contact is confirmed); the
+    feeds blueprint serves it (built by path until it exists)."""
     if "feeds.school_feed" in current_app.view_functions:
         return external_url("feeds.school_feed", token=feed_token)
     return f"{current_app.config['BASE_URL']}/feeds/schools/{feed_token}.ics"

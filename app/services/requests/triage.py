@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import EducationPriority, EventType, RequestStatus, RequestWindow, School, User, VisitRequest
 from app.services.common import access, audit, scope
 from app.services.common.errors import Conflict, Invalid, NotFound
-from app.services.requests import emails
+from app.services.requests import contacts, emails
 
 OPEN = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
 SORTS = {
@@ -92,6 +92,7 @@ def start_review(actor: User, request: VisitRequest) -> VisitRequest:
 
 
 def decline_request(actor: User, request: VisitRequest, *, reason: str) -> VisitRequest:
+    """Decline: the school is told why, and the calendar link given with the request stops."""
     access.require_request_organizer(actor, request)
     if not (reason or "").strip():
         message = _l("Indiquez à l'établissement pourquoi la demande est déclinée.")
@@ -100,6 +101,7 @@ def decline_request(actor: User, request: VisitRequest, *, reason: str) -> Visit
         raise Conflict(_l("Cette demande ne peut plus être déclinée."), code="request_not_open")
     request.status = RequestStatus.DECLINED
     request.status_reason = reason.strip()
+    contacts.revoke_feed(request)
     audit.record(actor, request, "request.declined", reason=request.status_reason)
     emails.request_declined(request)
     return request

@@ -43,7 +43,7 @@ from app.models.types import utcnow
 from app.services.common import audit
 from app.services.common.errors import Conflict, FieldKey, Invalid
 from app.services.events import lifecycle
-from app.services.requests import emails, schools
+from app.services.requests import contacts, emails, schools
 from app.services.requests import windows as request_windows
 from app.services.requests.windows import Window
 
@@ -89,7 +89,9 @@ def followup_token_hash(token: str) -> str:
 
 
 def school_feed_token(followup_token: str) -> str:
-    """The secret of the school-feed link given with a request, derived from its follow-up token.
+    """The secret of the calendar link given with a request, derived from its follow-up token.
+    It serves the request's events only until an organizer confirms its contact for the school
+    (app/services/requests/contacts.py), then the school's.
 
     Why derived: `app.feeds.tokens.issue` revokes the school's older links, so issuing one per
     request would cut off the other teachers of the school; storing the secret (even
@@ -211,7 +213,8 @@ def find_by_followup_token(token: str) -> VisitRequest | None:
 
 
 def live_feed_token(request: VisitRequest, followup_token: str) -> str | None:
-    """The school-feed secret to show on the follow-up page, or None once it was revoked."""
+    """The calendar secret to show on the follow-up page, or None once it was revoked. It serves
+    this request's events, or the school's once its contact is confirmed (`shows_whole_school`)."""
     if request.feed_token_id is None:
         return None
     row = db.session.get(FeedToken, request.feed_token_id)
@@ -219,6 +222,11 @@ def live_feed_token(request: VisitRequest, followup_token: str) -> str | None:
     if row is None or row.revoked_at is not None or row.token_hash != tokens.hash_token(token):
         return None
     return token
+
+
+def shows_whole_school(request: VisitRequest) -> bool:
+    """Whether the request's calendar link shows the whole school (app/feeds/lookups.py)."""
+    return request.contact is not None and request.contact.is_confirmed
 
 
 def current_event(request: VisitRequest) -> Event | None:
@@ -263,6 +271,7 @@ def withdraw(request: VisitRequest, *, reason: str = "", actor: User | str = SCH
                        code="request_not_open")
     request.status = RequestStatus.WITHDRAWN
     request.status_reason = reason.strip()[:limits.REASON_MAX] or None
+    contacts.revoke_feed(request)
     audit.record(actor, request, "request.withdrawn", reason=request.status_reason)
     emails.organizers_told(request, "request_withdrawn", reason=request.status_reason or "")
     return request

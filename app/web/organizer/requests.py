@@ -14,7 +14,7 @@ from app.models import EventType, RequestStatus
 from app.reference.academies import ACADEMIES
 from app.services.common import audit
 from app.services.events import lifecycle
-from app.services.requests import slots, triage
+from app.services.requests import contacts, slots, triage
 from app.web import field_errors, units
 from app.web.organizer.forms import ActionForm, DeclineForm, EventForm, type_choices
 from app.web.organizer.views import bp
@@ -96,6 +96,17 @@ def request_review(request_id: int):
     if ActionForm().validate_on_submit():
         _result, error = units.attempt(triage.start_review, current_user, visit_request)
         flash(str(error.message) if error else _("Vous avez pris la demande en charge."),
+              "error" if error else "success")
+    return redirect(url_for(".request_detail", request_id=request_id))
+
+
+@bp.post("/demandes/<int:request_id>/confirmer-contact")
+def request_confirm_contact(request_id: int):
+    visit_request = triage.get_request(current_user, request_id)
+    if ActionForm().validate_on_submit():
+        _result, error = units.attempt(contacts.confirm, current_user, visit_request)
+        flash(str(error.message) if error else _("Contact confirmé : il reçoit désormais le calendrier et les "
+                                                   "courriels de tout l'établissement."),
               "error" if error else "success")
     return redirect(url_for(".request_detail", request_id=request_id))
 

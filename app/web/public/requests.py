@@ -36,6 +36,7 @@ HISTORY_LABELS = {
     "request.declined": _l("Demande déclinée"),
     "request.withdrawn": _l("Demande retirée"),
     "request.completed": _l("Rencontre réalisée"),
+    "request.contact_confirmed": _l("L'équipe vous a confirmé·e comme contact de l'établissement"),
 }
 FORM_RATE_LIMIT = "10 per minute; 60 per hour"
 LOOKUP_RATE_LIMIT = "60 per minute"
@@ -192,6 +193,7 @@ def _followup_page(visit, token, withdraw_form, cancel_form, *, status: int = 20
         role_models=visit_requests.visible_role_models(event) if event else [],
         history=audit.trail(visit), history_labels=HISTORY_LABELS,
         feed_url=feed_url, webcal_url=webcal_url(feed_url) if feed_url else None,
+        whole_school=visit_requests.shows_whole_school(visit),
         can_withdraw=visit_requests.can_withdraw(visit),
         can_cancel=visit_requests.can_cancel_visit(visit, event),
         withdraw_form=withdraw_form, cancel_form=cancel_form,

@@ -14,6 +14,7 @@ from app.models import FeedKind
 from config import TestConfig
 from tests.support import access_world, factories
 from tests.support.engine_events import recorded
+from tests.support.feed_exchanges import request_feed
 
 LOOKUPS = {
     "feeds.role_model_feed": lookups.ROLE_MODEL_OWNER,
@@ -25,8 +26,9 @@ LOOKUPS = {
 def test_rows_are_those_sqlalchemy_reads(db):
     world = access_world.build()
     factories.create_event(is_public=True)  # the data stamp, written at commit
+    given_with_a_request = request_feed(world)  # its row carries the request's id
     db.session.commit()
-    cases = [(lookups.STAMP, {})]
+    cases = [(lookups.STAMP, {}), (lookups.SCHOOL_OWNER, {"token_hash": tokens.hash_token(given_with_a_request)})]
     for endpoint, statement in LOOKUPS.items():
         cases += [(statement, {"token_hash": tokens.hash_token(world.links[endpoint])}),
                   (statement, {"token_hash": tokens.hash_token("unknown")})]

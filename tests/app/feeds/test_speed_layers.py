@@ -14,7 +14,7 @@ from app.extensions import db as _db
 from app.feeds import cache, hot_reads, lookups, rendering
 from app.feeds.fast_path import FeedFastPath
 from app.http_dates import DropUnreadableDates
-from app.models import DataVersion, RoleModel, School, User, UserRole
+from app.models import DataVersion, RoleModel, School, User, UserRole, VisitRequest
 from app.wsgi_stack import build_wsgi_stack
 from config import TestConfig
 from tests.support import access_world
@@ -98,6 +98,8 @@ def test_every_table_a_feed_reads_is_tracked(app, db):
         rendering.public_feed("paris")
         for school_id in db.session.scalars(_db.select(School.id).limit(20)):
             rendering.school_calendar(school_id)
+        for request_id in db.session.scalars(_db.select(VisitRequest.id).limit(20)):
+            rendering.request_calendar(request_id)
         for role_model_id in db.session.scalars(_db.select(RoleModel.id).limit(20)):
             rendering.role_model_calendar(role_model_id)
         for user in db.session.scalars(_db.select(User).where(User.role.in_((UserRole.ORGANIZER, UserRole.ADMIN)))):

@@ -132,7 +132,8 @@ class VisitRequestCreatedSchema(VisitRequestSchema):
         },
     )
     followup_url = fields.String(allow_none=True)
-    feed_url = fields.String(allow_none=True, metadata={"description": "The school's calendar feed."})
+    feed_url = fields.String(allow_none=True, metadata={
+        "description": "This request's calendar feed; the whole school's once an organizer confirms the contact."})
     warnings = fields.List(fields.Nested(WindowWarningSchema))
 
 

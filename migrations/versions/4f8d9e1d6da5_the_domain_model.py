@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 6b366fa1286b
+Revision ID: 4f8d9e1d6da5
 Revises: 
-Create Date: 2026-12-04 23:05:02.788161
+Create Date: 2026-12-04 23:39:30.153671
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '6b366fa1286b'
+revision = '4f8d9e1d6da5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -171,6 +171,9 @@ def upgrade():
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['confirmed_by_id'], ['users.id'], name=op.f('fk_school_contacts_confirmed_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_school_contacts_school_id_schools'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_school_contacts'))
     )
@@ -264,6 +267,7 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_visit_requests_idempotency_key'))
     )
     with op.batch_alter_table('visit_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_visit_requests_feed_token_id'), ['feed_token_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_requests_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_requests_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_requests_submitted_at'), ['submitted_at'], unique=False)
@@ -479,6 +483,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_visit_requests_submitted_at'))
         batch_op.drop_index(batch_op.f('ix_visit_requests_status'))
         batch_op.drop_index(batch_op.f('ix_visit_requests_school_id'))
+        batch_op.drop_index(batch_op.f('ix_visit_requests_feed_token_id'))
 
     op.drop_table('visit_requests')
     with op.batch_alter_table('role_model_departements', schema=None) as batch_op:
