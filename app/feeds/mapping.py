@@ -5,7 +5,9 @@ Audiences and what each may see:
 - public: title, type, time, place and description of public events; no person at all.
 - role model: their own invitations and participations (TENTATIVE until confirmed), the
   schools, class levels and headcounts, the organizer to contact.
-- school: the school's events, the role models coming (name, job, company), the organizer.
+- school: the school's events (or one request's), the role models coming by first name and job
+  only, and the collective's address to write to (`collective_person`) — never a person's
+  last name, employer, email or phone: whoever typed a public UAI may be reading.
 - organizer: the events of their académies with schools, school contacts and role models.
 """
 
@@ -119,6 +121,10 @@ def _description(event: Event, audience: Audience) -> str:
         if contact is not None:
             reach = ", ".join(part for part in (contact.email, contact.phone) if part)
             lines.append(_("Contact de l'établissement : %(name)s (%(reach)s)", name=contact.full_name, reach=reach))
+    elif audience == Audience.SCHOOL:
+        collective = collective_person()
+        lines.append(_("Votre contact IndustriElles : %(name)s <%(email)s>",
+                       name=collective.name or "IndustriElles", email=collective.email))
     elif event.organizer is not None:
         lines.append(_("Votre contact IndustriElles : %(name)s <%(email)s>",
                        name=event.organizer.full_name, email=event.organizer.email))
@@ -134,9 +140,11 @@ def _role_model_lines(event: Event, audience: Audience) -> list[str]:
         if assignment.status not in shown or assignment.role_model.anonymised_at is not None:
             continue
         rm = assignment.role_model
-        line = f"{rm.display_name} — {rm.job_title}, {rm.company}"
         if audience == Audience.ORGANIZER:
+            line = f"{rm.display_name} — {rm.job_title}, {rm.company}"
             line += f" ({_label(labels.ASSIGNMENT_STATUSES, assignment.status)})"
+        else:
+            line = f"{rm.first_name} — {rm.job_title}"
         lines.append(line)
     if not lines:
         return []
@@ -146,12 +154,19 @@ def _role_model_lines(event: Event, audience: Audience) -> list[str]:
 # --- invitations (iTIP) ------------------------------------------------------------------------
 
 
-def organizer_person(event: Event) -> Person:
-    """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender."""
-    if event.organizer is not None and event.organizer.email:
-        return Person(event.organizer.email, event.organizer.full_name or None)
+def collective_person() -> Person:
+    """The collective's sender (MAIL_FROM): every email a school gets comes from it, so its
+    replies already go there; schools see it instead of an organizer's own mailbox."""
     name, address = parseaddr(current_app.config["MAIL_FROM"])
     return Person(address, name or None)
+
+
+def organizer_person(event: Event, audience: Audience = Audience.ROLE_MODEL) -> Person:
+    """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender (always,
+    for a school)."""
+    if audience != Audience.SCHOOL and event.organizer is not None and event.organizer.email:
+        return Person(event.organizer.email, event.organizer.full_name or None)
+    return collective_person()
 
 
 def role_model_attendee(assignment: Assignment) -> Attendee | None:
@@ -190,5 +205,6 @@ def invitation_ics(
     value = calendar_event(event, audience, assignment=assignment)
     if method.upper() == "REQUEST" and value.status == CalStatus.CANCELLED:
         method = "CANCEL"
-    return calendars.render_invitation(value, method=method, organizer=organizer_person(event), attendees=attendees)
+    return calendars.render_invitation(value, method=method, organizer=organizer_person(event, audience),
+                                       attendees=attendees)
 

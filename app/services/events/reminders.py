@@ -16,12 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.feeds import mapping
+from app.feeds.mapping import Audience
 from app.links import external_url
 from app.models import Assignment, AssignmentStatus, Event, EventSchool, EventStatus, FeedbackRespondent
 from app.models.types import utcnow
 from app.services.events import feedback
 from app.services.events.emails import Recipient, contact_recipient, role_model_recipient, school_contacts
 from app.services.mail import outbox
+from calendars import Person
 
 # Past this, an ended event gets no feedback request (e.g. the first run on old data).
 FEEDBACK_WINDOW = timedelta(days=14)
@@ -45,6 +48,16 @@ def _reminder_recipients(event: Event) -> list[Recipient]:
             if recipient is not None:
                 recipients.append(recipient)
     return recipients
+
+
+def _write_to(event: Event, recipient: Recipient) -> Person | None:
+    """Whom the reminder says to write to: the organizer for role models, the collective's
+    address for a school (a school never gets an organizer's own mailbox)."""
+    if recipient.audience == Audience.SCHOOL:
+        return mapping.collective_person()
+    if event.organizer is None:
+        return None
+    return Person(event.organizer.email, event.organizer.full_name)
 
 
 def due_reminder_days(event: Event, now: datetime, days: tuple[int, ...]) -> int | None:
@@ -79,7 +92,8 @@ def send_reminders(*, now: datetime | None = None) -> int:
         for recipient in _reminder_recipients(event):
             queued += _queue_once(
                 to=recipient.email, to_name=recipient.name, locale=recipient.locale, template="reminder",
-                context={"event": event, "audience": recipient.audience.value, "organizer": event.organizer},
+                context={"event": event, "audience": recipient.audience.value,
+                         "write_to": _write_to(event, recipient)},
                 dedupe_key=f"reminder:{d}d:event:{event.id}:{start_key}:{recipient.key}", event=event,
             )
     return queued

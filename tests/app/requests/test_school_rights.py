@@ -33,12 +33,19 @@ from app.models import (
     SchoolContact,
 )
 from app.services.events import lifecycle, reminders
+from app.services.mail import delivery
 from app.services.requests import triage, visit_requests
 from tests.app.conftest import csrf_token_from
 from tests.support.school_requests import PARIS_UAI, TODAY, followup_token_from, submit
+from tests.support.smtp import SmtpServer
 
 START = datetime(2027, 1, 14, 8, 0, tzinfo=UTC)
 OUTSIDER = "ivan.intrus@example.org"
+# What a school must never read about the people of the world below.
+PRIVATE = ("Diallo", "Chantiers Navals", "06 11 22 33 44", "ines.diallo@example.org", "Claire Organisatrice",
+           "claire@industrielles.example")
+
+
 @pytest.fixture(autouse=True)
 def frozen_today():
     with time_machine.travel(TODAY, tick=True):
@@ -97,6 +104,11 @@ def summaries(client, path: str) -> set[str]:
     assert response.status_code == 200, response.status_code
     calendar = icalendar.Calendar.from_ical(response.data)
     return {str(e["SUMMARY"]).removeprefix("Annulé : ") for e in calendar.walk("VEVENT")}
+
+
+def unfolded(data: bytes | str) -> str:
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return text.replace("\r\n ", "").replace("\n ", "")
 
 
 def confirm_by_hand(client, request_id: int):
@@ -223,3 +235,54 @@ def test_tokens_issued_before_the_rule_follow_it(client, db, world, create_conta
     assert client.get(links["declined"]).status_code == 404
     assert summaries(client, links["confirmed"]) == everything
     assert summaries(client, organizers_link) == everything
+
+
+def test_a_school_sees_only_first_names_and_jobs_in_feeds(client, db, world, create_event, create_assignment):
+    request, token, feed = outsider_request(client, db)
+    own = create_event(title="Visite demandée par Ivan", visit_request=request, organizer=world.organizer,
+                       status=EventStatus.CONFIRMED, start_at=START + timedelta(days=5))
+    marraine = world.visit.assignments[0].role_model
+    create_assignment(event=own, role_model=marraine, status=AssignmentStatus.CONFIRMED,
+                      invited_at=START - timedelta(days=1))
+    whole = school_link(db, world.school)
+    db.session.commit()
+    for path in (feed, whole):
+        body = unfolded(client.get(path).data)
+        assert "Inès — Soudeuse" in body, path
+        for secret in PRIVATE:
+            assert secret not in body, (path, secret)
+    page = html.unescape(client.get(f"/demandes/suivi/{token}").get_data(as_text=True))
+    assert "Inès, Soudeuse" in page
+    for secret in PRIVATE:
+        assert secret not in page, secret
+
+
+def test_a_school_sees_only_first_names_and_jobs_in_its_emails(client, db, world):
+    moved = world.visit.start_at + timedelta(hours=1)
+    lifecycle.reschedule_event(world.organizer, world.visit, start_at=moved, end_at=moved + timedelta(hours=2))
+    db.session.commit()
+    with time_machine.travel(moved - timedelta(hours=20), tick=False):
+        reminders.send_reminders()
+    db.session.commit()
+    emails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == world.teacher.email,
+                                                          OutboxEmail.event_id == world.visit.id)).all()
+    assert sorted(e.subject.split(" : ")[0] for e in emails) == ["Rappel", "Rencontre modifiée"]
+    invitation = next(e for e in emails if e.ics)
+    assert "Inès — Soudeuse" in unfolded(invitation.ics) and "ORGANIZER" in invitation.ics
+
+    server = SmtpServer()
+    server.start()
+    try:
+        with time_machine.travel(moved - timedelta(hours=19), tick=False):  # the reminder is due by then
+            delivery.send_due(smtp_url=server.url)
+    finally:
+        server.stop()
+    received = [m for m in server.messages if world.teacher.email in m["To"]]
+    assert len(received) >= len(emails) == 2
+    for message in received:
+        raw = unfolded(message.as_string())
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                raw += unfolded(part.get_content())
+        for secret in PRIVATE:
+            assert secret not in raw, secret
