@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(plan_command)
     app.cli.add_command(feeds_changed_command)
+    app.cli.add_command(confirm_scheduled_contacts_command)
 
 
 @click.command("create-user")
@@ -179,3 +180,17 @@ def feeds_changed_command():
     cache.note_change()
     db.session.commit()
     click.echo("Feeds will be rendered again from the current data.")
+
+
+@click.command("confirm-scheduled-contacts")
+@click.option("--dry-run", is_flag=True, help="Count the contacts; confirm nobody.")
+def confirm_scheduled_contacts_command(dry_run):
+    """Once, on upgrade: confirm the contacts of requests organizers already scheduled."""
+    from app.services.requests import contacts
+
+    count = contacts.confirm_scheduled_contacts(dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(f"{'would confirm' if dry_run else 'confirmed'} {count} contact(s)")

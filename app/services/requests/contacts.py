@@ -7,10 +7,10 @@ request that closes without a visit (withdrawn, declined) takes back its calenda
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import FeedToken, SchoolContact, User, VisitRequest
+from app.models import AuditEntry, FeedToken, SchoolContact, User, UserRole, VisitRequest
 from app.models.types import utcnow
 from app.services.common import access, audit
 from app.services.common.errors import Conflict
@@ -50,3 +50,31 @@ def revoke_feed(request: VisitRequest) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount)
 
+
+def confirm_scheduled_contacts(*, dry_run: bool = False) -> int:
+    """Upgrade step (`flask confirm-scheduled-contacts`): confirm the contacts of requests an
+    organizer scheduled before scheduling confirmed them, as `schedule_request` now does, so
+    those schools keep their calendar and event emails. Until it runs, such contacts see their
+    own requests only (the safe side). Idempotent; returns how many contacts it confirms."""
+    scheduled = db.session.execute(
+        select(AuditEntry.subject_id, AuditEntry.actor_user_id, AuditEntry.created_at)
+        .join(User, User.id == AuditEntry.actor_user_id)
+        .where(AuditEntry.subject_type == "visit_request", AuditEntry.action == "request.scheduled",
+               User.role.in_((UserRole.ORGANIZER, UserRole.ADMIN)))
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    confirmed: set[int] = set()
+    for request_id, user_id, at in scheduled:
+        request = db.session.get(VisitRequest, request_id)
+        contact = request.contact if request is not None else None
+        if (contact is None or contact.school_id != request.school_id or contact.is_confirmed
+                or contact.id in confirmed):
+            continue
+        confirmed.add(contact.id)
+        if dry_run:
+            continue
+        contact.confirmed_at, contact.confirmed_by_id = at, user_id
+        audit.record("upgrade", request, "request.contact_confirmed", contact_id=contact.id, via=BY_SCHEDULING,
+                     by_user_id=user_id)
+    db.session.flush()
+    return len(confirmed)

@@ -32,6 +32,7 @@ from app.models import (
     RequestStatus,
     SchoolContact,
 )
+from app.services.common import audit
 from app.services.events import lifecycle, reminders
 from app.services.mail import delivery
 from app.services.requests import triage, visit_requests
@@ -286,3 +287,25 @@ def test_a_school_sees_only_first_names_and_jobs_in_its_emails(client, db, world
                 raw += unfolded(part.get_content())
         for secret in PRIVATE:
             assert secret not in raw, secret
+
+
+def test_contacts_of_requests_scheduled_before_the_upgrade_are_confirmed_once(app, db, world, create_contact,
+                                                                               create_request):
+    contact = create_contact(school=world.school)
+    request, _ = create_request(school=world.school, contact=contact, status=RequestStatus.SCHEDULED)
+    entry = audit.record(world.organizer, request, "request.scheduled", event_id=0)
+    unscheduled = create_contact(school=world.school)
+    create_request(school=world.school, contact=unscheduled)
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    dry = runner.invoke(args=["confirm-scheduled-contacts", "--dry-run"])
+    assert dry.exit_code == 0 and "would confirm 1 contact(s)" in dry.output
+    assert db.session.get(SchoolContact, contact.id).confirmed_at is None
+    first = runner.invoke(args=["confirm-scheduled-contacts"])
+    assert first.exit_code == 0 and "confirmed 1 contact(s)" in first.output
+    db.session.expire_all()
+    confirmed = db.session.get(SchoolContact, contact.id)
+    assert (confirmed.confirmed_at, confirmed.confirmed_by_id) == (entry.created_at, world.organizer.id)
+    assert db.session.get(SchoolContact, unscheduled.id).confirmed_at is None
+    assert "confirmed 0 contact(s)" in runner.invoke(args=["confirm-scheduled-contacts"]).output
