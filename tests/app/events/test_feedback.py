@@ -16,11 +16,12 @@ from tests.app.conftest import csrf_token_from
 
 @pytest.fixture
 def held(db, create_school, create_contact, create_event):
-    """A completed event of one school (a class of 28 asked for), two contacts at that school."""
+    """A completed event of one school (a class of 28 asked for), two contacts an organizer
+    confirmed for that school (only confirmed contacts get a school's event emails)."""
     now = datetime.now(UTC).replace(microsecond=0)
     school = create_school()
-    anne = create_contact(school=school, full_name="Anne Martin", email="anne@ac-paris.example")
-    bruno = create_contact(school=school, full_name="Bruno Petit", email="bruno@ac-paris.example")
+    anne = create_contact(school=school, full_name="Anne Martin", email="anne@ac-paris.example", confirmed_at=now)
+    bruno = create_contact(school=school, full_name="Bruno Petit", email="bruno@ac-paris.example", confirmed_at=now)
     event = create_event(title="Forum des métiers", status=EventStatus.COMPLETED,
                          start_at=now - timedelta(hours=6), end_at=now - timedelta(hours=4))
     event.schools.append(EventSchool(school=school, class_level="3e", headcount=28, girls_count=12))
