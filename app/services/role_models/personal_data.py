@@ -30,6 +30,7 @@ from app.models import (
     OutboxEmail,
     RoleModel,
     RoleModelStatus,
+    SchoolContact,
     User,
 )
 from app.models.types import utcnow
@@ -91,12 +92,15 @@ def export(actor: User, rm: RoleModel) -> dict[str, Any]:
             EventFeedback.respondent == FeedbackRespondent.ROLE_MODEL, EventFeedback.respondent_id == rm.id)),
         "audit_entries": _rows(select(AuditEntry).where(or_(*about)).order_by(AuditEntry.created_at, AuditEntry.id)),
         "feed_tokens": [], "api_tokens": [], "organizer_scopes": [], "outbox_emails": [], "events": [],
+        "school_contacts": [],
     }
     if user is not None:
         data["feed_tokens"] = _rows(select(FeedToken).where(FeedToken.user_id == user.id))
         data["api_tokens"] = _rows(select(ApiToken).where(ApiToken.user_id == user.id))
         data["organizer_scopes"] = _rows(select(OrganizerScope).where(OrganizerScope.user_id == user.id))
         data["events"] = _rows(select(Event).where(Event.organizer_id == user.id))  # events they organize
+        # school contacts they confirmed, as an organizer (a role model never does)
+        data["school_contacts"] = _rows(select(SchoolContact).where(SchoolContact.confirmed_by_id == user.id))
         data["outbox_emails"] = _rows(select(OutboxEmail).where(OutboxEmail.to_address == user.email)
                                       .order_by(OutboxEmail.created_at))
     return data
