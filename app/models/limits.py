@@ -8,6 +8,8 @@ spell a limit out ("200 caractères au plus.") are translated as they are writte
 changed with it.
 """
 
+from datetime import date
+
 # --- people -------------------------------------------------------------------------------------
 
 FULL_NAME_MAX = 200  # first and last name in one field (school contacts, users)
@@ -17,6 +19,17 @@ EMAIL_MAX = 254  # the longest address SMTP can deliver to (RFC 5321 path limit)
 PHONE_MAX = 40
 JOB_TITLE_MAX = 200
 COMPANY_MAX = 200
+# Passwords of organizer and admin accounts (role models sign in by email link). The upper bound
+# keeps the strength check and the hashing of one attempt cheap.
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+# --- days -------------------------------------------------------------------------------------
+
+# The days a page, an export or the API accepts: far enough for any real plan, and away from the
+# ends of Python's calendar (year 1, year 9999), where a week, a month or a time zone overflows.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 # --- places -------------------------------------------------------------------------------------
 

@@ -11,22 +11,23 @@ from app.reference.uai import is_valid_uai
 def test_create_user_organizer_with_region(app, db):
     result = app.test_cli_runner().invoke(
         args=["create-user", "--email", "Nadia@Example.org", "--name", "Nadia", "--region", "Île-de-France",
-              "--password", "s3cret-pass"]
+              "--password", "gravier lanterne hibou 1987"]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "nadia@example.org"))
     assert user.academies == {"paris", "creteil", "versailles"}
-    assert user.check_password("s3cret-pass")
+    assert user.check_password("gravier lanterne hibou 1987")
 
 
 def test_create_user_refuses_duplicates_and_unknown_academies(app, db):
     runner = app.test_cli_runner()
-    args = ["create-user", "--email", "a@example.org", "--name", "A", "--academie", "lyon", "--password", "x"]
+    args = ["create-user", "--email", "a@example.org", "--name", "A", "--academie", "lyon",
+            "--password", "gravier lanterne hibou 1987"]
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=args)
     assert again.exit_code != 0 and "already exists" in again.output
     bad = runner.invoke(args=["create-user", "--email", "b@example.org", "--name", "B", "--academie", "atlantis",
-                              "--password", "x"])
+                              "--password", "gravier lanterne hibou 1987"])
     assert bad.exit_code != 0 and "atlantis" in bad.output
 
 
