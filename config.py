@@ -52,6 +52,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front whose X-Forwarded-For/-Proto are trusted (app/security.py).
     TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    # The largest request body accepted, in bytes: the longest form or API document is a few
+    # kilobytes. Anything larger is a 413 before it is read, so nobody makes a worker parse 50 MB.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     # One JSON line per request on stdout (app/request_log.py).
     REQUEST_LOG = _bool("REQUEST_LOG", True)
     BABEL_DEFAULT_LOCALE = "fr"

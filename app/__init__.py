@@ -88,6 +88,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.web import routing
+
+    routing.init_app(app)
+
     from app.web.auth import bp as auth_bp
     from app.web.feedback import bp as feedback_bp
     from app.web.feeds import bp as feeds_bp

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
             403: _("Vous n'avez pas accès à cette page."),
             404: _("Cette page n'existe pas."),
             405: _("Cette action n'est pas permise ici."),
+            413: _("Ce que vous avez envoyé est trop volumineux. Raccourcissez-le et réessayez."),
             429: _("Trop de tentatives. Patientez un peu avant de réessayer."),
         }
         message = messages.get(error.code, error.description)

@@ -7,6 +7,7 @@ browser's cookie must not be able to act through it.
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import BadRequest, Unauthorized
 
 from app.extensions import db, limiter
 from app.models import ApiToken, IllegalTransition, User
@@ -94,6 +95,36 @@ def _api_rate_limit() -> str:
 
 
 limiter.limit(_api_rate_limit, key_func=_rate_key)(bp)
+
+
+# --- request bodies -----------------------------------------------------------------------------
+
+# No document of the API nests more than a few levels; Python's parser recurses once per level
+# and a body nested some thousands deep would end in RecursionError, a 500.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether `body` nests arrays and objects deeper than `limit`, judged without parsing it
+    (brackets inside strings do not count)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+@bp.before_request
+def _bounded_json():
+    # Reading the body here also enforces MAX_CONTENT_LENGTH (413) before anything parses it.
+    if request.is_json and json_too_deep(request.get_data(cache=True)):
+        raise BadRequest(f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels.")
 
 
 # --- responses ------------------------------------------------------------------------------------

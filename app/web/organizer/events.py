@@ -14,16 +14,13 @@ from app.models import AssignmentStatus, EventStatus
 from app.reference.academies import ACADEMIES
 from app.services.events import calendar_view, classes, desk, lifecycle
 from app.services.pairing import board
-from app.web import field_errors, units
+from app.web import days, field_errors, units
 from app.web.organizer.forms import ActionForm, CancelForm, EventForm, RescheduleForm, SchoolForm
 from app.web.organizer.views import bp
 
 
 def _date_arg(name: str, default: date | None = None) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
+    return days.day_arg(name, default)
 
 
 def _today() -> date:

@@ -26,6 +26,7 @@ from app import labels, local_time
 from app.models import EventType, limits
 from app.reference.academies import ACADEMIES
 from app.services.events.lifecycle import EventData
+from app.web.days import DayInRange
 
 TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
 
@@ -42,7 +43,7 @@ class EventForm(FlaskForm):
     type = SelectField(_l("Format"), choices=type_choices())
     title = StringField(_l("Titre"), filters=[_strip],
                         validators=[DataRequired(_l("Indiquez un titre.")), Length(max=limits.EVENT_TITLE_MAX)])
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
     timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES],
@@ -102,7 +103,7 @@ class EventForm(FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    day = DateField(_l("Nouvelle date"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    day = DateField(_l("Nouvelle date"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
     ALIASES = {"start_at": "start_time", "end_at": "end_time"}
@@ -140,8 +141,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("Du"), validators=[InputRequired(_l("Indiquez une date valide."))])
-    end = DateField(_l("Au"), validators=[InputRequired(_l("Indiquez une date valide."))])
+    start = DateField(_l("Du"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
+    end = DateField(_l("Au"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
 
     def validate_end(self, field):
         from wtforms.validators import ValidationError

@@ -15,7 +15,7 @@ from app.reference.academies import ACADEMIES
 from app.services.common import audit
 from app.services.events import lifecycle
 from app.services.requests import contacts, slots, triage
-from app.web import field_errors, units
+from app.web import days, field_errors, units
 from app.web.organizer.forms import ActionForm, DeclineForm, EventForm, type_choices
 from app.web.organizer.views import bp
 
@@ -24,10 +24,7 @@ SLOT_FORMATS = (EventType.SCHOOL_VISIT, EventType.DISCOVERY_HALF_DAY, EventType.
 
 
 def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return days.day_arg(name)
 
 
 @bp.get("/demandes")
@@ -70,8 +67,10 @@ def _slot_form(visit_request, *, formdata=None) -> EventForm:
     try:
         start = datetime.fromisoformat(chosen).astimezone(ZoneInfo(zone))
         end = datetime.fromisoformat(fin).astimezone(ZoneInfo(zone))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # overflow: year 1 or 9999 moved to the zone
         return form
+    if not (days.in_range(start.date()) and days.in_range(end.date())):
+        return form  # only a suggestion to prefill the form: one out of range is left out
     form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
     return form
 

@@ -18,6 +18,7 @@ from app import local_time
 from app.services.common.errors import Invalid
 from app.services.statistics import impact
 from app.web import field_errors, statistics_view
+from app.web.days import DayInRange
 from app.web.organizer.views import bp
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -31,9 +32,9 @@ class PeriodForm(FlaskForm):
 
     # The browser's date picker sends ISO dates; typed French dates are accepted too.
     start = DateField(_l("Du"), format=DATE_FORMATS,
-                      validators=[InputRequired(_l("Indiquez une date de début valide."))])
+                      validators=[InputRequired(_l("Indiquez une date de début valide.")), DayInRange()])
     end = DateField(_l("Au (inclus)"), format=DATE_FORMATS,
-                    validators=[InputRequired(_l("Indiquez une date de fin valide."))])
+                    validators=[InputRequired(_l("Indiquez une date de fin valide.")), DayInRange()])
 
 
 def _today() -> date:
@@ -60,7 +61,7 @@ def _period_from_request() -> tuple[PeriodForm, impact.Period | None]:
     form = PeriodForm(formdata=request.args)
     if not form.validate():
         for f in (form.start, form.end):
-            if f.errors and f.raw_data and f.raw_data[0]:
+            if f.errors and f.data is None and f.raw_data and f.raw_data[0]:  # typed, unreadable
                 f.errors[:] = [_("Date invalide : choisissez-la dans le calendrier ou écrivez-la jj/mm/aaaa.")]
         return form, None
     try:

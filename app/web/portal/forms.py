@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app import labels
 from app.models import limits
 from app.services.role_models.profiles import LANGUAGES, ProfileData
+from app.web.days import DayInRange
 
 
 def _strip(value):
@@ -158,8 +159,8 @@ class WindowsForm(FlaskForm):
 
 
 class ExceptionForm(FlaskForm):
-    start_date = DateField(_l("Du"), validators=[DataRequired(_l("Indiquez le premier jour."))])
-    end_date = DateField(_l("Au (inclus)"), validators=[DataRequired(_l("Indiquez le dernier jour."))])
+    start_date = DateField(_l("Du"), validators=[DataRequired(_l("Indiquez le premier jour.")), DayInRange()])
+    end_date = DateField(_l("Au (inclus)"), validators=[DataRequired(_l("Indiquez le dernier jour.")), DayInRange()])
     reason = StringField(_l("Motif (facultatif)"), filters=[_strip], validators=[Length(max=limits.DAY_OFF_REASON_MAX)])
 
 

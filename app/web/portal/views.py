@@ -3,7 +3,7 @@ data and the organizer's approval buttons live in the sibling modules, on this b
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -147,9 +147,6 @@ def _status_change(action, message: str):
 @bp.get("/semaine")
 @role_model_required
 def week():
-    try:
-        day = date.fromisoformat(request.args.get("du", ""))
-    except ValueError:
-        day = utcnow().astimezone(week_view.TZ).date()
+    day = days.day_arg("du", utcnow().astimezone(week_view.TZ).date())
     return render_template("portal/week.html", rm=g.role_model, week=week_view.week(g.role_model, day),
                            today=utcnow().astimezone(week_view.TZ).date(), midnight=time.max)
