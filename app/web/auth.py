@@ -51,12 +51,25 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _end_sessions(message: str):
+    # Forgetting this browser's session is not enough: a copy of its cookie, or the remember-me
+    # cookie of another device, would still sign in. Moving the session version ends them all.
+    units.run(users.end_sessions, current_user)
+    logout_user()
+    flash(message, "info")
+    return redirect(url_for("public.home"))
+
+
 @bp.route("/deconnexion", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    flash(_("Vous êtes déconnecté·e."), "info")
-    return redirect(url_for("public.home"))
+    return _end_sessions(_("Vous êtes déconnecté·e."))
+
+
+@bp.route("/deconnexion-partout", methods=["POST"])
+@login_required
+def logout_everywhere():
+    return _end_sessions(_("Vous êtes déconnecté·e sur tous vos appareils."))
 
 
 @bp.app_context_processor

@@ -11,6 +11,14 @@ bp = Blueprint("organizer", __name__)
 bp.before_request(require_organizer)
 
 
+@bp.after_request
+def _not_stored(response):
+    # Every page here shows school contacts or role models' details: a shared computer's browser
+    # cache (or its back button after signing out) must not keep them.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 @bp.app_template_filter("long_date")
 def long_date(day, fmt: str = "EEEE d MMMM y") -> str:
     """A calendar day for people, in the page's language (“lundi 16 mars 2027”)."""

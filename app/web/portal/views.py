@@ -15,10 +15,18 @@ from app.models import AssignmentStatus, UserRole
 from app.models.types import utcnow
 from app.services.pairing import answer_links
 from app.services.role_models import profiles, week_view
-from app.web import field_errors, units
+from app.web import days, field_errors, units
 from app.web.portal.forms import ConfirmForm, ExceptionForm, ProfileForm, WindowsForm
 
 bp = Blueprint("portal", __name__)
+
+
+@bp.after_request
+def _not_stored(response):
+    # The portal shows a person's profile, availability and engagements (and organizers the
+    # applicants): none of it may stay in a shared computer's browser cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 @bp.context_processor
