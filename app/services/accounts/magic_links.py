@@ -10,16 +10,17 @@ mail scanners that follow links must not use it up.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from app import signing
 from app.extensions import db
-from app.models import User, UserRole
+from app.models import OutboxEmail, User, UserRole
 from app.models.types import utcnow
 from app.services.common.errors import DomainError
 
@@ -29,6 +30,13 @@ SIGN_IN_MAX_AGE = timedelta(minutes=30)
 WELCOME_MAX_AGE = timedelta(days=7)
 
 _SALT = "rencontres.magic-link"
+
+# Sign-in emails one person receives in an hour, whoever asks for them (the sign-in page, the
+# application form with an address that has an account): enough to ask again when one is slow
+# to come, too few for anyone to flood a mailbox through us. Rate limits per client address do
+# not stop that: many addresses can ask for the same person.
+SIGN_IN_EMAILS_PER_HOUR = 3
+_SIGN_IN_EMAIL_WINDOW = timedelta(hours=1)
 
 
 class LinkRefused(DomainError):
@@ -50,6 +58,20 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _stamp(user: User) -> str:
     return user.last_login_at.isoformat(timespec="microseconds") if user.last_login_at else ""
+
+
+def sign_in_email_key(user: User, *, now: datetime | None = None) -> str | None:
+    """The outbox `dedupe_key` of one more sign-in email to `user`, or None when they had their
+    share this hour (the caller then sends nothing and answers as if it had)."""
+    prefix = f"sign-in:{user.id}:"
+    since = (now or utcnow()) - _SIGN_IN_EMAIL_WINDOW
+    sent = db.session.scalar(
+        select(func.count()).select_from(OutboxEmail)
+        .where(OutboxEmail.dedupe_key.startswith(prefix, autoescape=True), OutboxEmail.created_at >= since)
+    )
+    if sent >= SIGN_IN_EMAILS_PER_HOUR:
+        return None
+    return prefix + secrets.token_hex(8)
 
 
 def make_token(user: User, *, max_age: timedelta = SIGN_IN_MAX_AGE) -> str:

@@ -118,10 +118,15 @@ def require_can_edit(actor: User | None, rm: RoleModel) -> None:
     access.require_role_model_organizer(actor, rm)
 
 
-def _new_account(email: str, data: ProfileData, *, actor: User | None, locale: str) -> User:
+def _checked_email(email: str) -> str:
     email = users.normalize_email(email)
     if not email or "@" not in email or len(email) > limits.EMAIL_MAX:
         raise Invalid(fields={"email": _l("Adresse e-mail invalide.")})
+    return email
+
+
+def _new_account(email: str, data: ProfileData, *, actor: User | None, locale: str) -> User:
+    email = _checked_email(email)
     if users.find_user_by_email(email) is not None:
         raise Invalid(fields={"email": _l(
             "Un compte existe déjà avec cette adresse : "
@@ -130,11 +135,19 @@ def _new_account(email: str, data: ProfileData, *, actor: User | None, locale: s
                                 role=UserRole.ROLE_MODEL, actor=actor, locale=locale)
 
 
-def apply(email: str, data: ProfileData, *, locale: str = "fr") -> RoleModel:
-    """A person applies through the public form; an organizer approves them later."""
+def apply(email: str, data: ProfileData, *, locale: str = "fr") -> RoleModel | None:
+    """A person applies through the public form; an organizer approves them later.
+
+    An address that already has an account (a role model's, an organizer's, an admin's) gets an
+    email saying so, with a way to sign in, and nothing else happens (None): the form answers
+    exactly as for a new address, so it does not tell anyone who has an account."""
     errors = validate_profile(data)
     if errors:
         raise Invalid(fields=errors)
+    existing = users.find_user_by_email(_checked_email(email))
+    if existing is not None:
+        _tell_account_exists(existing)
+        return None
     user = _new_account(email, data, actor=None, locale=locale)
     rm = RoleModel(user=user, status=RoleModelStatus.PENDING, first_name="", last_name="", job_title="",
                    job_family=JobFamily(data.job_family), company="")
@@ -211,16 +224,37 @@ def _send_welcome(rm: RoleModel, *, template: str, inviter: User | None = None) 
                 dedupe_key=f"role_model:{rm.id}:{template}")
 
 
+def _tell_account_exists(user: User) -> None:
+    if not user.is_enabled:
+        return
+    key = magic_links.sign_in_email_key(user)
+    if key is None:
+        return
+    if user.role == UserRole.ROLE_MODEL:
+        url = external_url("portal.magic_link", token=magic_links.make_token(user))
+    else:
+        url = external_url("auth.login")
+    queue_email(to=user.email, to_name=user.full_name, template="account_exists", locale=user.locale,
+                context={"sign_in_url": url, "is_link": user.role == UserRole.ROLE_MODEL,
+                         "minutes": int(magic_links.SIGN_IN_MAX_AGE.total_seconds() // 60)},
+                dedupe_key=key)
+
+
 def send_sign_in_link(email: str) -> bool:
-    """Email a sign-in link if the address belongs to a role model; say nothing otherwise
-    (the page answers the same either way, so it does not reveal who has an account)."""
+    """Email a sign-in link if the address belongs to a role model and has not had its share of
+    them this hour; say nothing otherwise (the page answers the same either way, so it does not
+    reveal who has an account)."""
     user = users.find_user_by_email(email)
     if user is None or user.role != UserRole.ROLE_MODEL or not user.is_enabled:
+        return False
+    key = magic_links.sign_in_email_key(user)
+    if key is None:
         return False
     token = magic_links.make_token(user)
     queue_email(to=user.email, to_name=user.full_name, template="magic_link", locale=user.locale,
                 context={"sign_in_url": external_url("portal.magic_link", token=token),
-                         "minutes": int(magic_links.SIGN_IN_MAX_AGE.total_seconds() // 60)})
+                         "minutes": int(magic_links.SIGN_IN_MAX_AGE.total_seconds() // 60)},
+                dedupe_key=key)
     return True
 
 

@@ -86,15 +86,6 @@ def test_application_errors_are_next_to_their_fields_and_everything_typed_is_kep
     assert db.session.scalars(select(RoleModel)).all() == []
 
 
-def test_duplicate_email_is_a_field_error(db, client, create_role_model):
-    create_role_model(user=None, first_name="X")  # no account
-    existing = create_role_model()
-    form = client.get("/espace/devenir-marraine-parrain")
-    data = dict(APPLICATION, email=existing.user.email, csrf_token=csrf_token_of(form.get_data(as_text=True)))
-    page = client.post("/espace/devenir-marraine-parrain", data=data)
-    assert page.status_code == 422 and 'id="email-error"' in page.get_data(as_text=True)
-
-
 def test_organizer_invites_someone_who_signs_in_from_the_email(db, client, auth, create_user):
     organizer = create_user(email="orga@example.org", academies=["lyon"])
     auth.login(organizer.email)
