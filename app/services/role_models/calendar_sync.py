@@ -48,14 +48,20 @@ CLAIM_FOR = timedelta(minutes=10)
 MAX_CALENDARS = 5
 JOB_SECONDS = 300
 
+# A name that resolves to a private address and a name that does not resolve (or a server that
+# refuses) get one answer, code and words: telling them apart would let whoever types internal
+# host names learn which of them exist inside our network.
+_UNREACHABLE = _l("Impossible de consulter cette adresse : le serveur est inconnu, injoignable, ou sur un réseau "
+                  "privé ou local où nous n'allons pas. Utilisez l'adresse publique ou secrète de votre agenda.")
+_SAME_ANSWER = {"forbidden_address": "unreachable", "connection_failed": "unreachable"}
+
 # Every `calendars` error code, in words for the person who pasted the URL.
 ERROR_MESSAGES = {
     "invalid_url": _l("Cette adresse n'est pas une adresse web valide. Copiez-la à nouveau depuis votre agenda."),
     "unsupported_scheme": _l("L'adresse doit commencer par https://, http:// ou webcal://."),
     "credentials_in_url": _l("L'adresse contient un identifiant ou un mot de passe : utilisez plutôt "
                              "l'adresse secrète ou publique que donne votre agenda."),
-    "forbidden_address": _l("Cette adresse mène à un réseau privé ou local : nous ne pouvons pas la consulter. "
-                            "Utilisez l'adresse publique ou secrète de votre agenda."),
+    "forbidden_address": _UNREACHABLE,
     "too_many_redirects": _l("Cette adresse redirige trop de fois. Copiez l'adresse finale de votre agenda."),
     "fetch_timeout": _l("Le serveur de votre agenda n'a pas répondu à temps. Réessayez plus tard."),
     "response_too_large": _l("Cet agenda est trop volumineux pour être importé (plus de 10 Mo)."),
@@ -63,7 +69,7 @@ ERROR_MESSAGES = {
                      "qu'elle est bien publiée ou partagée."),
     "not_a_calendar": _l("Cette adresse ne renvoie pas un agenda (fichier .ics) mais une autre page, souvent une "
                          "page de connexion. Utilisez l'adresse « secrète » ou « publique » au format iCal."),
-    "connection_failed": _l("Impossible de joindre le serveur de cet agenda (adresse inconnue ou connexion refusée)."),
+    "connection_failed": _UNREACHABLE,
     "fetch_error": _l("Impossible de récupérer cet agenda."),
     "invalid_calendar": _l("Ce fichier d'agenda est illisible ou incomplet. Nous gardons les dernières "
                            "disponibilités connues."),
@@ -187,7 +193,7 @@ def _check_url(url: str) -> str:
     try:
         return normalize_url(url)
     except calendars.CalendarError as error:
-        raise Invalid(fields={"url": message_for(error.code)}, code=error.code) from None
+        raise Invalid(fields={"url": message_for(error.code)}, code=_SAME_ANSWER.get(error.code, error.code)) from None
 
 
 def connect(actor: User, rm: RoleModel, url: str, *, label: str = "", now: datetime | None = None) -> ExternalCalendar:
@@ -204,7 +210,8 @@ def connect(actor: User, rm: RoleModel, url: str, *, label: str = "", now: datet
     calendar = ExternalCalendar(role_model=rm, url=normalized, label=(label or "").strip()[:limits.CALENDAR_LABEL_MAX])
     outcome = fetch_busy(_request_for(calendar, now), now)
     if outcome.error_code:
-        raise Invalid(fields={"url": message_for(outcome.error_code)}, code=outcome.error_code)
+        raise Invalid(fields={"url": message_for(outcome.error_code)},
+                      code=_SAME_ANSWER.get(outcome.error_code, outcome.error_code))
     db.session.add(calendar)
     db.session.flush()
     _apply(calendar, outcome, now)
