@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, ValidationError
 
-# The largest id a URL may name: SQLite refuses a larger integer parameter (OverflowError, a 500
-# before the query runs), and no table of ours will ever hold that many rows.
-MAX_URL_ID = 2**63 - 1
+# The largest id a URL may name, the largest our INTEGER id columns hold (the API's bound too):
+# past it PostgreSQL refuses the parameter (DataError) and SQLite, from 2⁶³, cannot even bind it
+# (OverflowError), both a 500 before the query runs.
+MAX_URL_ID = 2**31 - 1
 
 
 class BoundedIntegerConverter(IntegerConverter):

@@ -95,9 +95,10 @@ def test_every_id_in_a_url_past_the_database_range_is_a_404(app, signed_in, db):
             assert_problem(response, expected)
 
 
-def test_the_largest_id_a_column_holds_is_still_looked_up(signed_in, db):
-    assert signed_in.get(f"/organisation/evenements/{2**63 - 1}").status_code == 404
-    assert signed_in.get(f"/organisation/evenements/{2**63}").status_code == 404
+@pytest.mark.parametrize("event_id", [2**31 - 1, 2**31, 2**63])
+def test_ids_around_what_an_integer_column_holds_are_404s(signed_in, db, event_id):
+    assert signed_in.get(f"/organisation/evenements/{event_id}").status_code == 404
+    assert signed_in.get(f"/organisation/evenements/{event_id}/modifier").status_code == 404
 
 
 # --- days ----------------------------------------------------------------------------------------
