@@ -22,6 +22,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from app import cli, errors, i18n, request_log, security, transactions
+    from app.web import form_text
     from app.wsgi_stack import build_wsgi_stack
 
     i18n.init_app(app)
@@ -29,6 +30,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
     security.init_app(app)
     request_log.init_app(app)
+    form_text.init_app(app)
     # Before every other hook (the rate limiter's reads API tokens from the database): the
     # request's SQLite write intent, then its id and start time for the log line.
     app.before_request_funcs.setdefault(None, [])[:0] = [transactions.set_intent, request_log.start]

@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
-from app.services.common import access, audit
+from app.services.common import access, audit, text
 from app.services.common.errors import Conflict, Invalid
 from app.services.events import emails
 from app.services.pairing import bookings
@@ -94,6 +94,10 @@ def validate(data: EventData) -> None:
         errors["capacity"] = _l("La capacité doit être positive.")
     if data.is_online and not (data.online_url or "").startswith(("https://", "http://")):
         errors["online_url"] = _l("Indiquez le lien de la réunion en ligne (https://…).")
+    single = {name: (getattr(data, name), text.SINGLE_LINE)
+              for name in ("title", "departement", "timezone", "venue", "address", "commune", "online_url")}
+    errors.update(text.problems({**single, "topics": (" ".join(data.topics), text.SINGLE_LINE),
+                                 "description": (data.description, text.FREE_TEXT)}))
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
 
@@ -190,6 +194,7 @@ def cancel_event(actor: User | str, event: Event, *, reason: str, by_school: boo
     if not reason or not reason.strip():
         raise Invalid(_l("Indiquez la raison de l'annulation."),
                       fields={"reason": _l("Indiquez la raison de l'annulation.")})
+    text.check({"reason": (reason, text.FREE_TEXT)})
     if not event.status.can_become(EventStatus.CANCELLED):
         raise Conflict(_l("Cet événement ne peut plus être annulé."), code="event_not_open")
     event.status = EventStatus.CANCELLED

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import EducationPriority, HolidayZone, School, SchoolKind, limits
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT, Academie
 from app.reference.uai import departement_of_uai, is_valid_uai, normalize_uai
+from app.services.common import text
 from app.services.common.errors import Invalid
 
 SEARCH_LIMIT = 10
@@ -62,7 +63,7 @@ def place_uai(value: str, *, field: str = "uai") -> Placement:
 
 def find_by_uai(value: str) -> School | None:
     uai = normalize_uai(value)
-    if not uai:
+    if not uai or len(uai) > limits.UAI_INPUT_MAX or text.problem(uai, text.SINGLE_LINE) is not None:
         return None
     return db.session.scalar(select(School).where(School.uai == uai))
 
@@ -130,7 +131,8 @@ def find_or_create(uai: str, details: NewSchool) -> tuple[School, bool]:
 
 def search(query: str, *, limit: int = SEARCH_LIMIT) -> list[School]:
     """Known schools whose name, commune, postal code or UAI match every word of `query`."""
-    words = [w for w in (query or "").strip().split() if len(w) >= 2][:5]
+    # A word with a control character matches no school, and PostgreSQL refuses NUL in a query.
+    words = [w for w in (query or "").strip().split() if len(w) >= 2 and text.problem(w, text.SINGLE_LINE) is None][:5]
     if not words:
         return []
     statement = select(School)

@@ -40,7 +40,7 @@ from app.models import (
     limits,
 )
 from app.models.types import utcnow
-from app.services.common import audit
+from app.services.common import audit, text
 from app.services.common.errors import Conflict, FieldKey, Invalid
 from app.services.events import lifecycle
 from app.services.requests import contacts, emails, schools
@@ -129,6 +129,11 @@ def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
         errors["headcount"] = _l("Indiquez un effectif entre 1 et %(max)s élèves.", max=limits.HEADCOUNT_MAX)
     if not data.class_levels:
         errors["class_levels"] = _l("Choisissez au moins un niveau de classe.")
+    errors.update(text.problems({
+        "contact_name": (data.contact_name, text.SINGLE_LINE), "email": (data.email, text.EMAIL),
+        "phone": (data.phone, text.SINGLE_LINE), ("school", "name"): (data.school.name, text.SINGLE_LINE),
+        ("school", "commune"): (data.school.commune, text.SINGLE_LINE), "remarks": (data.remarks, text.FREE_TEXT),
+    }))
     if not data.consent:
         errors["consent"] = _l("Merci d'accepter la notice de confidentialité pour envoyer la demande.")
     windows = data.windows[: request_windows.MAX_WINDOWS]

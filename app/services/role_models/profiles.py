@@ -33,7 +33,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
 from app.services.accounts import magic_links, users
-from app.services.common import access, audit, scope
+from app.services.common import access, audit, scope, text
 from app.services.common.errors import Conflict, FieldKey, Invalid, NotAllowed
 from app.services.mail.outbox import queue_email
 
@@ -90,6 +90,13 @@ def validate_profile(data: ProfileData) -> dict[str, str]:
         errors["presentation"] = _l("2 000 caractères au plus.")
     if data.phone and len(data.phone) > limits.PHONE_MAX:
         errors["phone"] = _l("Numéro trop long.")
+    one_line = [data.first_name, data.last_name, data.job_title, data.company, data.phone, data.home_departement]
+    errors.update(text.problems({
+        **dict(zip(("first_name", "last_name", "job_title", "company", "phone", "home_departement"),
+                   ((value, text.SINGLE_LINE) for value in one_line), strict=True)),
+        "sectors": (" ".join(data.sectors), text.SINGLE_LINE),
+        "presentation": (data.presentation, text.FREE_TEXT),
+    }))
     return errors
 
 
@@ -313,6 +320,7 @@ def add_exception(
         errors["end_date"] = _l("Le dernier jour ne peut pas précéder le premier.")
     if len(reason or "") > limits.DAY_OFF_REASON_MAX:
         errors["reason"] = _l("200 caractères au plus.")
+    errors.update(text.problems({"reason": (reason, text.SINGLE_LINE)}))
     if len(rm.exceptions) >= MAX_EXCEPTIONS:
         errors["start_date"] = _l("Trop d'indisponibilités enregistrées : supprimez les anciennes.")
     if errors:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
@@ -11,6 +10,7 @@ from app.models import limits
 from app.services.common.errors import Conflict
 from app.services.events import feedback
 from app.web import field_errors, units
+from app.web.form_text import TextForm
 
 bp = Blueprint("feedback", __name__)
 
@@ -20,7 +20,7 @@ _COUNT = NumberRange(min=0, max=limits.CAPACITY_MAX,
                      message=_l("Indiquez un nombre entre 0 et %(max)s.", max=limits.CAPACITY_MAX))
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(TextForm):
     pupils_attended = IntegerField(_l("Nombre d'élèves présents"), validators=[Optional(), _COUNT])
     girls_attended = IntegerField(_l("Dont filles"), validators=[Optional(), _COUNT])
     satisfaction = RadioField(

@@ -17,11 +17,12 @@ from wtforms.validators import InputRequired, Length
 from app.models import limits
 from app.services.accounts import api_tokens, users
 from app.web import field_errors, units
+from app.web.form_text import TextForm
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TextForm):
     name = StringField(
         _l("Nom du jeton"),
         validators=[

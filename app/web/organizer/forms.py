@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +26,7 @@ from app.models import EventType, limits
 from app.reference.academies import ACADEMIES
 from app.services.events.lifecycle import EventData
 from app.web.days import DayInRange
+from app.web.form_text import TextForm
 
 TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
 
@@ -39,7 +39,7 @@ def type_choices(types=tuple(EventType)):
     return [SelectChoice(t.value, labels.EVENT_TYPES[t.value]) for t in types]
 
 
-class EventForm(FlaskForm):
+class EventForm(TextForm):
     type = SelectField(_l("Format"), choices=type_choices())
     title = StringField(_l("Titre"), filters=[_strip],
                         validators=[DataRequired(_l("Indiquez un titre.")), Length(max=limits.EVENT_TITLE_MAX)])
@@ -102,14 +102,14 @@ class EventForm(FlaskForm):
         self.topics.data = ", ".join(event.topics or [])
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(TextForm):
     day = DateField(_l("Nouvelle date"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
     ALIASES = {"start_at": "start_time", "end_at": "end_time"}
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(TextForm):
     reason = TextAreaField(_l("Raison"), filters=[_strip],
                            validators=[DataRequired(_l("Indiquez une raison.")), Length(max=limits.REASON_MAX)])
 
@@ -125,7 +125,7 @@ class DeclineForm(ReasonForm):
                            validators=[DataRequired(_l("Indiquez une raison.")), Length(max=limits.REASON_MAX)])
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(TextForm):
     uai = StringField(_l("UAI de l'établissement"), filters=[_strip],
                       validators=[DataRequired(_l("Indiquez le numéro UAI.")), Length(max=limits.UAI_LENGTH)])
     class_level = StringField(_l("Classe ou niveau"), filters=[_strip], validators=[Length(max=limits.CLASS_LEVEL_MAX)])
@@ -135,7 +135,7 @@ class SchoolForm(FlaskForm):
                                validators=[Optional(), NumberRange(0, limits.HEADCOUNT_MAX, _l("Entre 0 et 1000."))])
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(TextForm):
     """A period (GET, no CSRF): exports and the period planning screen."""
 
     class Meta:
@@ -153,7 +153,7 @@ class PeriodForm(FlaskForm):
             raise ValidationError(_l("Une période couvre au plus un an."))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TextForm):
     """A button that only needs CSRF protection, plus the ids it acts on."""
 
     ids = HiddenField()

@@ -10,7 +10,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
@@ -19,12 +18,13 @@ from app.services.common.errors import Invalid
 from app.services.statistics import impact
 from app.web import field_errors, statistics_view
 from app.web.days import DayInRange
+from app.web.form_text import TextForm
 from app.web.organizer.views import bp
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(TextForm):
     """A GET form (bookmarkable, no CSRF): the last day is included, as people say it."""
 
     class Meta:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,6 +28,7 @@ from app import labels
 from app.models import limits
 from app.services.role_models.profiles import LANGUAGES, ProfileData
 from app.web.days import DayInRange
+from app.web.form_text import SingleLine, TextForm
 
 
 def _strip(value):
@@ -53,7 +53,7 @@ LANGUAGE_LABELS = {"fr": _l("Français"), "en": _l("Anglais"), "es": _l("Espagno
                    "it": _l("Italien"), "ar": _l("Arabe"), "pt": _l("Portugais"), "lsf": _l("Langue des signes (LSF)")}
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TextForm):
     first_name = StringField(_l("Prénom"), filters=[_strip],
                              validators=[DataRequired(_l("Indiquez votre prénom.")), Length(max=limits.FIRST_NAME_MAX)])
     last_name = StringField(_l("Nom"), filters=[_strip],
@@ -117,13 +117,14 @@ class ApplicationForm(ProfileForm):
                                                        "pour que nous puissions vous contacter."))])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TextForm):
+    # Only a single line: an account made before the address rules must still get its link.
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
                        validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
-                                   Email(_l("Adresse e-mail invalide."))])
+                                   Email(_l("Adresse e-mail invalide.")), SingleLine()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TextForm):
     """A button that acts (sign in with a link, regenerate, pause...): only the CSRF token."""
 
 
@@ -137,7 +138,7 @@ class WindowForm(Form):
     end_time = TimeField(_l("À"), validators=[Optional()])
 
 
-class WindowsForm(FlaskForm):
+class WindowsForm(TextForm):
     windows = FieldList(FormField(WindowForm), min_entries=1)
 
     def to_windows(self) -> list[tuple[int, object, object]]:
@@ -158,25 +159,25 @@ class WindowsForm(FlaskForm):
                 raise ValidationError("")
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(TextForm):
     start_date = DateField(_l("Du"), validators=[DataRequired(_l("Indiquez le premier jour.")), DayInRange()])
     end_date = DateField(_l("Au (inclus)"), validators=[DataRequired(_l("Indiquez le dernier jour.")), DayInRange()])
     reason = StringField(_l("Motif (facultatif)"), filters=[_strip], validators=[Length(max=limits.DAY_OFF_REASON_MAX)])
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(TextForm):
     url = StringField(_l("Adresse de votre agenda (iCal, .ics)"), filters=[_strip],
                       validators=[DataRequired(_l("Collez l'adresse de votre agenda.")), Length(max=4096)])
     label = StringField(_l("Nom pour vous y retrouver (facultatif)"), filters=[_strip],
                         validators=[Length(max=limits.CALENDAR_LABEL_MAX)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(TextForm):
     reason = TextAreaField(_l("Un mot pour l'équipe (facultatif)"), validators=[Length(max=limits.ANSWER_REASON_MAX)])
     despite_clashes = HiddenField()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(TextForm):
     confirm = StringField(_l("Pour confirmer, écrivez SUPPRIMER"), filters=[_strip],
                           validators=[DataRequired(_l("Écrivez SUPPRIMER pour confirmer."))])
 
@@ -185,7 +186,7 @@ class DeleteAccountForm(FlaskForm):
             raise ValidationError(_l("Écrivez SUPPRIMER pour confirmer."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(TextForm):
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
                        validators=[DataRequired(_l("Indiquez l'adresse e-mail.")),
                                    Email(_l("Adresse e-mail invalide."))])

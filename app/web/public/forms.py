@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,6 +32,7 @@ from app import labels
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay, limits
 from app.reference.uai import normalize_uai
 from app.services.requests import windows as request_windows
+from app.web.form_text import TextForm
 
 SECTORS = tuple(labels.SECTORS)
 THEMES = tuple(labels.THEMES)
@@ -86,7 +86,7 @@ class WindowForm(Form):
                               default=TimeOfDay.ANY.value)
 
 
-class RequestForm(FlaskForm):
+class RequestForm(TextForm):
     idempotency_key = HiddenField()
     # Honeypot: hidden from people (and from assistive technology), filled in by bots.
     website = StringField(_l("Site web (laissez ce champ vide)"))
@@ -168,12 +168,12 @@ class RequestForm(FlaskForm):
         self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(TextForm):
     reason = TextAreaField(_l("Raison (facultatif)"),
                            validators=[Length(max=limits.REASON_MAX, message=_l("2000 caractères au plus."))])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(TextForm):
     reason = TextAreaField(_l("Raison de l'annulation"),
                            validators=[InputRequired(_l("Indiquez la raison de l'annulation : "
                                                         "elle aide l'équipe et les intervenant·es.")),

@@ -7,23 +7,44 @@ from datetime import UTC, datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.models import limits
+from app.services.common import text
 
 FIRST_DAY, LAST_DAY = limits.FIRST_DAY, limits.LAST_DAY
 MAX_ID = 2**31 - 1
 
 
 class Text(fields.String):
-    """A string the database can store: no NUL character, no lone surrogate."""
+    """A single line of text (`app.services.common.text`): no control character, no NUL, no lone
+    surrogate, so the database can store it and the mail and calendar layers can write it."""
+
+    kind = text.SINGLE_LINE
+    refusals = {
+        text.SINGLE_LINE: "Must be a single line without control characters (no NUL, CR, LF, tab, U+2028...).",
+        text.FREE_TEXT: "Must not contain control characters other than line breaks and tabs (no NUL).",
+        text.EMAIL: "Not a valid email address (an unquoted local part and a domain, e.g. name@example.org).",
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in value:
-            raise ValidationError("Must not contain NUL characters.")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValidationError("Must be valid Unicode text.") from None
+        if text.problem(value, self.kind) is not None or (self.kind == text.EMAIL and not value):
+            raise ValidationError(self.refusals[self.kind])
         return value
+
+
+class FreeText(Text):
+    """Text that may hold line breaks and tabs (descriptions, remarks, reasons)."""
+
+    kind = text.FREE_TEXT
+
+
+class EmailAddress(Text):
+    """An email address the mail and calendar layers accept (no quoted local part)."""
+
+    kind = text.EMAIL
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("format", "email")
+        super().__init__(**kwargs)
 
 
 def Enum(enum_cls, **kwargs) -> fields.Enum:
@@ -87,7 +108,7 @@ class SchoolRefSchema(Schema):
 
 
 class ReasonSchema(Schema):
-    reason = Text(required=True, validate=validate.Length(1, limits.REASON_MAX))
+    reason = FreeText(required=True, validate=validate.Length(1, limits.REASON_MAX))
 
 
 # Shown in the docs and tried first by the Schemathesis tests.

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from app import local_time
 from app.models import EventStatus, EventType, limits
 from app.reference.academies import ACADEMIES
-from app.web.api.schemas.common import DateRangeMixin, Day, Enum, Instant, PageArgs, SchoolRefSchema, Text
+from app.web.api.schemas.common import DateRangeMixin, Day, Enum, FreeText, Instant, PageArgs, SchoolRefSchema, Text
 
 
 class PublicEventArgs(DateRangeMixin, PageArgs):
@@ -102,7 +102,7 @@ def _event_input_fields(*, create: bool) -> dict:
     return {
         "type": Enum(EventType, **need()),
         "title": Text(**need(validate=validate.Length(1, limits.EVENT_TITLE_MAX))),
-        "description": Text(**default("", validate=validate.Length(max=limits.EVENT_DESCRIPTION_API_MAX))),
+        "description": FreeText(**default("", validate=validate.Length(max=limits.EVENT_DESCRIPTION_API_MAX))),
         "start_at": Instant(**need()),
         "end_at": Instant(**need()),
         "timezone": Text(

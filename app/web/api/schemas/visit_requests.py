@@ -16,7 +16,7 @@ from app.models import (
     limits,
 )
 from app.services.requests.windows import MAX_WINDOWS
-from app.web.api.schemas.common import Day, Enum, SchoolRefSchema, Text
+from app.web.api.schemas.common import Day, EmailAddress, Enum, FreeText, SchoolRefSchema, Text
 from app.web.public.forms import CLASS_LEVELS, SECTORS, THEMES
 
 
@@ -31,7 +31,7 @@ class NewSchoolSchema(Schema):
 class ContactSchema(Schema):
     name = Text(required=True, validate=validate.Length(1, limits.FULL_NAME_MAX))
     role = Enum(ContactRole, load_default=ContactRole.TEACHER)
-    email = fields.Email(required=True, validate=validate.Length(max=limits.EMAIL_MAX))
+    email = EmailAddress(required=True, validate=validate.Length(max=limits.EMAIL_MAX))
     phone = Text(load_default="", validate=validate.Regexp(rf"^([0-9 +().-]{{6,{limits.PHONE_MAX}}})?$"))
 
 
@@ -73,7 +73,7 @@ class VisitRequestCreateSchema(Schema):
         validate=validate.Length(1, MAX_WINDOWS),
         metadata={"description": "Preferred periods (one to three)."},
     )
-    remarks = Text(load_default="", validate=validate.Length(max=limits.REMARKS_MAX))
+    remarks = FreeText(load_default="", validate=validate.Length(max=limits.REMARKS_MAX))
     consent = fields.Boolean(
         required=True, metadata={"description": "The contact accepted the privacy notice."}
     )
