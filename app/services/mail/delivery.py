@@ -7,6 +7,11 @@ simply runs out and the row becomes due again. The only duplicate left possible 
 between the SMTP server accepting a message and the commit that marks it sent; the fixed
 Message-ID lets mail clients fold that one.
 
+An email that cannot be built or that smtplib refuses itself (a line break in an address
+stored before the text rules, an address it cannot encode…) is marked failed with the error
+shown on the outbox page, and the next one goes on: one bad row never stops the queue, and a
+claimed row never stays "sending".
+
 SMTP unreachable: nothing is claimed and nothing counts as an attempt; the due emails wait in
 the outbox, with the error shown, until the server is back. No SMTP configured (the `make run`
 default): emails simply stay pending, visible in the outbox page.
@@ -30,6 +35,7 @@ from sqlalchemy import and_, or_, select, update
 from app.extensions import db
 from app.models import EmailStatus, OutboxEmail
 from app.models.types import utcnow
+from app.services.common import text
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +97,9 @@ def backoff(attempts: int) -> timedelta:
 def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = formataddr((email.to_name, email.to_address)) if email.to_name else email.to_address
+    # A name stored before the text rules may hold a line break, which headers refuse.
+    name = text.one_line(email.to_name)
+    message["To"] = formataddr((name, email.to_address)) if name else email.to_address
     message["Subject"] = email.subject
     message["Date"] = format_datetime(email.created_at)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "rencontres.invalid"
@@ -176,6 +184,16 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return smtp
 
 
+def _reset(smtp: smtplib.SMTP) -> bool:
+    """End a transaction an error may have left half-way (MAIL FROM sent, RCPT refused by smtplib);
+    False when the connection did not survive it."""
+    try:
+        smtp.rset()
+    except (OSError, smtplib.SMTPException):
+        return False
+    return True
+
+
 def send_due(*, now: datetime | None = None, batch: int = 50, smtp_url: str | None = None) -> DeliveryReport:
     """Job: send due outbox emails. Commits each claim and each outcome (see the module doc)."""
     report = DeliveryReport()
@@ -208,7 +226,8 @@ def send_due(*, now: datetime | None = None, batch: int = 50, smtp_url: str | No
                 continue  # another sender has it, or it was sent meanwhile
             email = db.session.get(OutboxEmail, email_id, populate_existing=True)
             try:
-                smtp.send_message(build_message(email, sender), to_addrs=[email.to_address])
+                message = build_message(email, sender)
+                smtp.send_message(message, to_addrs=[email.to_address])
             except (OSError, smtplib.SMTPException) as exc:
                 error = f"{type(exc).__name__}: {exc}"[:1000]
                 if _permanent(exc) or email.attempts >= MAX_ATTEMPTS:
@@ -222,6 +241,15 @@ def send_due(*, now: datetime | None = None, batch: int = 50, smtp_url: str | No
                 if _connection_lost(exc):
                     report.error = error
                     break  # the connection is gone: the rest waits for the next run
+                continue
+            except Exception as exc:  # whatever this one email breaks, the others go on
+                error = f"{type(exc).__name__}: {exc}"[:1000]
+                _finish(email_id, claim, status=EmailStatus.FAILED, claimed_until=None, last_error=error)
+                report.failed += 1
+                log.exception("outbox: email %s cannot be sent: %s", email_id, error)
+                if not _reset(smtp):
+                    report.error = error
+                    break
                 continue
             _finish(email_id, claim, status=EmailStatus.SENT, sent_at=utcnow(), claimed_until=None, last_error=None)
             report.sent += 1
