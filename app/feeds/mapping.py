@@ -24,6 +24,7 @@ from app import labels, local_time
 from app.feeds.texts import _
 from app.feeds.texts import label as _label
 from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact, User
+from app.services.common import text
 from calendars import Attendee, CalendarEvent, PartStat, Person, Role
 from calendars import EventStatus as CalStatus
 
@@ -161,16 +162,26 @@ def collective_person() -> Person:
     return Person(address, name or None)
 
 
+def _cn(name: str | None) -> str | None:
+    """A display name as calendars take it: names stored before the text rules
+    (`app.services.common.text`) may hold a line break, which would make the whole message fail."""
+    return text.one_line(name) or None
+
+
 def organizer_person(event: Event, audience: Audience = Audience.ROLE_MODEL) -> Person:
     """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender (always,
-    for a school)."""
+    for a school; also when the organizer's address is one calendars refuse)."""
     if audience != Audience.SCHOOL and event.organizer is not None and event.organizer.email:
-        return Person(event.organizer.email, event.organizer.full_name or None)
+        try:
+            return Person(event.organizer.email, _cn(event.organizer.full_name))
+        except calendars.InvalidEvent:
+            pass
     return collective_person()
 
 
 def role_model_attendee(assignment: Assignment) -> Attendee | None:
-    """The role model as an ATTENDEE; None when they have no email (anonymised account)."""
+    """The role model as an ATTENDEE; None when they have no email (anonymised account).
+    Raises `calendars.InvalidEvent` for an address calendars refuse (stored before the text rules)."""
     user = assignment.role_model.user
     if user is None or assignment.role_model.anonymised_at is not None:
         return None
@@ -179,15 +190,15 @@ def role_model_attendee(assignment: Assignment) -> Attendee | None:
         AssignmentStatus.CONFIRMED: PartStat.ACCEPTED,
         AssignmentStatus.DECLINED: PartStat.DECLINED,
     }.get(assignment.status, PartStat.NEEDS_ACTION)
-    return Attendee(user.email, assignment.role_model.display_name, partstat=partstat)
+    return Attendee(user.email, _cn(assignment.role_model.display_name), partstat=partstat)
 
 
 def contact_attendee(contact: SchoolContact) -> Attendee:
-    return Attendee(contact.email, contact.full_name, partstat=PartStat.ACCEPTED, rsvp=False)
+    return Attendee(contact.email, _cn(contact.full_name), partstat=PartStat.ACCEPTED, rsvp=False)
 
 
 def organizer_attendee(user: User) -> Attendee:
-    return Attendee(user.email, user.full_name, partstat=PartStat.ACCEPTED, role=Role.CHAIR, rsvp=False)
+    return Attendee(user.email, _cn(user.full_name), partstat=PartStat.ACCEPTED, role=Role.CHAIR, rsvp=False)
 
 
 def invitation_ics(

@@ -5,11 +5,17 @@ Called by the lifecycle services in app/services/events/lifecycle.py, inside the
 email goes through the outbox, so it exists exactly when the change is committed. Each
 recipient gets their own email whose attachment lists only them: nobody learns another
 person's address from an invitation.
+
+Data stored before the text rules (`app.services.common.text`) may hold an address calendars
+refuse (a quoted local part such as `"x;y"@example.org`): that person still gets the email,
+without its calendar attachment, and a warning is logged. Refusing the whole change instead
+would stop the organizer on a value they may not be able to correct.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +25,9 @@ from app.feeds import mapping
 from app.feeds.mapping import Audience
 from app.models import Assignment, AssignmentStatus, Event, SchoolContact, User
 from app.services.mail import outbox
-from calendars import Attendee
+from calendars import Attendee, CalendarError
 
+log = logging.getLogger(__name__)
 ENGAGED = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
 
 
@@ -31,7 +38,7 @@ class Recipient:
     name: str
     locale: str
     audience: Audience
-    attendee: Attendee
+    attendee: Attendee | None  # None: calendars refuse their address; the email goes without the attachment
     assignment: Assignment | None = None
 
 
@@ -45,25 +52,48 @@ def school_contacts(event: Event) -> list[SchoolContact]:
     return [contact for link in event.schools for contact in link.school.contacts if contact.is_confirmed]
 
 
+def calendar_attendee(build: Callable[..., Attendee | None], value, key: str) -> Attendee | None:
+    """`build(value)`, or None (logged) when calendars refuse the person's address."""
+    try:
+        return build(value)
+    except CalendarError as error:
+        log.warning("%s: no calendar attachment, calendars refuse the address: %s", key, error)
+        return None
+
+
 def contact_recipient(contact: SchoolContact) -> Recipient:
-    return Recipient(f"contact:{contact.id}", contact.email, contact.full_name, contact.locale or "fr",
-                     Audience.SCHOOL, mapping.contact_attendee(contact))
+    key = f"contact:{contact.id}"
+    return Recipient(key, contact.email, contact.full_name, contact.locale or "fr",
+                     Audience.SCHOOL, calendar_attendee(mapping.contact_attendee, contact, key))
 
 
 def role_model_recipient(assignment: Assignment) -> Recipient | None:
-    attendee = mapping.role_model_attendee(assignment)
-    if attendee is None:
-        return None
-    user = assignment.role_model.user
-    return Recipient(f"role_model:{assignment.role_model_id}", user.email, assignment.role_model.display_name,
-                     user.locale or "fr", Audience.ROLE_MODEL, attendee, assignment)
+    rm = assignment.role_model
+    if rm.user is None or rm.anonymised_at is not None:
+        return None  # anonymised: nobody to write to
+    key = f"role_model:{assignment.role_model_id}"
+    return Recipient(key, rm.user.email, rm.display_name, rm.user.locale or "fr", Audience.ROLE_MODEL,
+                     calendar_attendee(mapping.role_model_attendee, assignment, key), assignment)
 
 
 def organizer_recipient(user: User | None) -> Recipient | None:
     if user is None or not user.is_enabled:
         return None
-    return Recipient(f"organizer:{user.id}", user.email, user.full_name, user.locale or "fr",
-                     Audience.ORGANIZER, mapping.organizer_attendee(user))
+    key = f"organizer:{user.id}"
+    return Recipient(key, user.email, user.full_name, user.locale or "fr",
+                     Audience.ORGANIZER, calendar_attendee(mapping.organizer_attendee, user, key))
+
+
+def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | None:
+    """The iTIP attachment for one recipient, or None (logged) when calendars refuse it."""
+    if recipient.attendee is None:
+        return None
+    try:
+        return mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
+                                      assignment=recipient.assignment)
+    except CalendarError as error:
+        log.warning("event %s, %s: no calendar attachment: %s", event.id, recipient.key, error)
+        return None
 
 
 def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Recipient]:
@@ -82,8 +112,7 @@ def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Rec
 def _send(event: Event, recipients: Iterable[Recipient], *, template: str, method: str, why: str, **context) -> None:
     for recipient in recipients:
         with force_locale(recipient.locale):
-            ics = mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
-                                       assignment=recipient.assignment)
+            ics = invitation_ics(event, method, recipient)
             outbox.queue_email(
                 to=recipient.email,
                 to_name=recipient.name,
@@ -91,7 +120,7 @@ def _send(event: Event, recipients: Iterable[Recipient], *, template: str, metho
                 context={"event": event, "audience": recipient.audience.value, **context},
                 locale=recipient.locale,
                 ics=ics,
-                ics_method=method,
+                ics_method=method if ics else None,
                 dedupe_key=f"event:{event.id}:{why}:seq{event.sequence}:{recipient.key}",
                 event=event,
             )

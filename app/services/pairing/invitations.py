@@ -8,23 +8,24 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale
 
-from app.feeds import mapping
 from app.links import external_url
 from app.models import Assignment, User
+from app.services.events import emails
 from app.services.mail.outbox import queue_email
 from app.services.pairing import answer_links
 
 
 def _role_model_email(assignment: Assignment, *, template: str, method: str, why: str, **context) -> None:
-    attendee = mapping.role_model_attendee(assignment)
-    if attendee is None:
+    # An address calendars refuse (stored before the text rules) still gets the email, without
+    # the attachment: see app/services/events/emails.py.
+    recipient = emails.role_model_recipient(assignment)
+    if recipient is None:
         return  # anonymised: nobody to write to
     user, event = assignment.role_model.user, assignment.event
-    with force_locale(user.locale or "fr"):
-        ics = mapping.invitation_ics(event, method, [attendee], audience=mapping.Audience.ROLE_MODEL,
-                                   assignment=assignment)
+    with force_locale(recipient.locale):
+        ics = emails.invitation_ics(event, method, recipient)
     queue_email(to=user.email, to_name=assignment.role_model.display_name, template=template,
-                locale=user.locale or "fr", ics=ics, ics_method=method, event=event,
+                locale=recipient.locale, ics=ics, ics_method=method if ics else None, event=event,
                 context={"event": event, "assignment": assignment, "audience": "role_model",
                          "portal_url": external_url("portal.dashboard"), **context},
                 dedupe_key=f"assignment:{assignment.id}:{why}")
