@@ -24,6 +24,7 @@ from app.models import (
     User,
 )
 from app.services.mail import delivery
+from app.services.pairing import assignments
 from tests.app.conftest import csrf_token_from
 from tests.support.smtp import SmtpServer
 
@@ -107,3 +108,21 @@ def test_cancel_with_a_quoted_contact_address_and_a_name_on_two_lines(db, client
     assert mails[QUOTED].ics is None
     assert all(m.ics_method == "CANCEL" and "STATUS:CANCELLED" in m.ics for a, m in mails.items() if a != QUOTED)
     assert len(mails) == 3
+
+
+def test_inviting_a_role_model_whose_stored_address_calendars_refuse(db, create_user, create_event,
+                                                                    create_assignment):
+    organizer = create_user(academies=["paris"])
+    event = create_event(organizer=organizer, status=EventStatus.SCHEDULED, start_at=START,
+                         end_at=START + timedelta(hours=2))
+    assignment = create_assignment(event=event, status=AssignmentStatus.PROPOSED)
+    db.session.execute(update(User).where(User.id == assignment.role_model.user_id).values(email=QUOTED))
+    db.session.execute(update(RoleModel).where(RoleModel.id == assignment.role_model_id)
+                       .values(first_name="Inès\nDiallo"))
+    db.session.expire_all()
+
+    assignments.invite(organizer, assignment)
+
+    invitation = db.session.scalar(select(OutboxEmail).where(OutboxEmail.to_address == QUOTED))
+    assert assignment.status == AssignmentStatus.INVITED
+    assert invitation is not None and invitation.ics is None and "Inès" in invitation.to_name
