@@ -13,6 +13,7 @@ from app.extensions import db as _db
 from config import TestConfig
 from tests.support import factories
 from tests.support.databases import backends, fresh_database
+from tests.support.smtp import SmtpServer
 
 
 class BoundSession(Session):
@@ -161,3 +162,12 @@ def create_request(db):
 @pytest.fixture
 def create_assignment(db):
     return factories.create_assignment
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free local port, for the tests that send email."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -26,18 +26,9 @@ from app.models import (
 from app.services.mail import delivery
 from app.services.pairing import assignments
 from tests.app.conftest import csrf_token_from
-from tests.support.smtp import SmtpServer
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
 QUOTED = '"x;y"@example.org'
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

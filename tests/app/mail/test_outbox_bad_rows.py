@@ -9,21 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from app.models import EmailStatus, OutboxEmail
 from app.services.mail import delivery
-from tests.support.smtp import SmtpServer
 
 NOW = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _email(db, to: str, *, minutes: int, **overrides) -> OutboxEmail:

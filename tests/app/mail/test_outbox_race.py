@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlalchemy import func, select
 
 from app.models import EmailStatus, OutboxEmail
 from app.services.mail import delivery
-from tests.support.smtp import SmtpServer
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_two_senders_racing_send_each_email_once(app, committed_db, smtp):

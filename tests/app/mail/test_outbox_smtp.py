@@ -13,17 +13,8 @@ from app.services.events import lifecycle
 from app.services.mail import delivery
 from app.services.mail.delivery import SmtpSettings, SmtpUrlError, parse_smtp_url
 from tests.support.ical_parsers import assert_parses_everywhere
-from tests.support.smtp import SmtpServer
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
