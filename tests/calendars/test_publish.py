@@ -94,8 +94,11 @@ def test_rfc5545_3_6_5_vtimezone_follows_paris_dst_changes(make_event):
     text = lines(render_feed([summer, winter], name="Feed"))
     assert "DTSTART;TZID=Europe/Paris:20260701T100000" in text
     assert "DTSTART;TZID=Europe/Paris:20261201T100000" in text
-    assert "DTSTART:20260329T020000" in text  # onset of summer time, in local time before it
-    assert "DTSTART:20261025T030000" in text
+    # Yearly rules from the year before the first event; onsets in local time before them.
+    assert text[text.index("BEGIN:DAYLIGHT") + 1:][:2] == [
+        "DTSTART:20250330T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"]
+    assert text[text.index("BEGIN:STANDARD") + 1:][:2] == [
+        "DTSTART:20251026T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"]
 
 
 def test_rfc5545_3_3_5_never_a_floating_timed_event(make_event):
