@@ -38,7 +38,7 @@ from calendars.contentlines import (
 from calendars.values import Attendee, CalendarEvent, EventStatus, Person
 from calendars.vtimezone import vtimezone_lines
 
-__all__ = ["vevent_lines", "timezone_lines", "published_sequence", "published_summary"]
+__all__ = ["vevent_lines", "timezone_lines", "published_sequence", "published_summary", "is_unique_local_time"]
 
 CANCELLED_PREFIX = "Annulé : "
 """Put before the summary of a cancelled event, for clients that ignore STATUS."""
@@ -79,7 +79,26 @@ def _time_property(name: str, value: datetime | date, tzid: str) -> str:
     if tzid == "UTC":
         return f"{name}:{format_utc(value)}"
     local = value.astimezone(ZoneInfo(tzid))
+    if not is_unique_local_time(local):
+        # RFC 5545 reads a repeated wall time as its first occurrence and clients differ on
+        # it and on skipped times, so only UTC names such an instant for everyone.
+        return f"{name}:{format_utc(value)}"
     return f"{name};TZID={tzid}:{format_local(local)}"
+
+
+def is_unique_local_time(local: datetime) -> bool:
+    """Whether the wall time of ``local`` names one instant in its zone: not in the hour
+    repeated when clocks go back, nor in the hour skipped when they go forward.
+
+    >>> paris = ZoneInfo("Europe/Paris")
+    >>> is_unique_local_time(datetime(2027, 10, 31, 1, 30, tzinfo=paris))
+    True
+    >>> is_unique_local_time(datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=paris))
+    False
+    >>> is_unique_local_time(datetime(2027, 3, 28, 2, 30, tzinfo=paris))
+    False
+    """
+    return local.replace(fold=0).utcoffset() == local.replace(fold=1).utcoffset()
 
 
 def vevent_lines(
@@ -100,7 +119,8 @@ def vevent_lines(
 
     Returns:
         Lines from ``BEGIN:VEVENT`` to ``END:VEVENT``; timed values use ``TZID`` with the
-        event's zone, or UTC when the zone is ``"UTC"``.
+        event's zone, or UTC when the zone is ``"UTC"`` or the wall time is ambiguous
+        (see :func:`is_unique_local_time`).
     """
     tzid = event.timezone
     lines = [

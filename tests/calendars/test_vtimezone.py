@@ -1,4 +1,4 @@
-"""Time zones as Outlook, icalendar and ical.js read them."""
+"""Time zones as Outlook, icalendar and ical.js read them, and ambiguous wall times."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from calendars import render_feed
 from calendars.contentlines import serialize
 from calendars.vtimezone import vtimezone_lines
-from tests.support.ical_parsers import JS_DIR, icaljs_unavailable_reason
+from tests.support.ical_parsers import JS_DIR, assert_parses_everywhere, icaljs_unavailable_reason
 
 UTC = timezone.utc
 # Every zone the project uses: app/reference/academies.py and the organizers' form.
@@ -56,6 +57,10 @@ def unique_wall_offsets(tzid: str) -> dict[int, timedelta]:
         if first.utcoffset() == second.utcoffset():
             offsets[index] = first.utcoffset()
     return offsets
+
+
+def lines(feed: bytes) -> list[str]:
+    return feed.replace(b"\r\n ", b"").decode("utf-8").split("\r\n")
 
 
 @pytest.mark.parametrize("tzid", ZONES)
@@ -131,3 +136,17 @@ def test_irregular_zone_falls_back_to_every_change_written_out():
     expected = unique_wall_offsets("Africa/Casablanca")
     walls = wall_hours()
     assert {index: walls[index].replace(tzinfo=ours).utcoffset() for index in expected} == expected
+
+
+@pytest.mark.parametrize("instant", [datetime(2027, 10, 31, 0, 30, tzinfo=UTC),  # 02:30 CEST, fold=0
+                                     datetime(2027, 10, 31, 1, 30, tzinfo=UTC)])  # 02:30 CET, fold=1
+def test_a_start_in_the_repeated_autumn_hour_is_written_in_utc(make_event, instant):
+    event = make_event(timezone="Europe/Paris", start=instant, end=instant + 2 * HOUR)
+    feed = render_feed([event], name="Feed")
+    assert f"DTSTART:{instant:%Y%m%dT%H%M%S}Z" in lines(feed)
+    assert f"DTEND;TZID=Europe/Paris:{(instant + 2 * HOUR).astimezone(ZoneInfo('Europe/Paris')):%Y%m%dT%H%M%S}" \
+        in lines(feed)
+    (parsed,) = icalendar.Calendar.from_ical(feed).walk("VEVENT")
+    assert parsed.start == instant
+    assert parsed.end == instant + 2 * HOUR
+    assert_parses_everywhere(feed)
