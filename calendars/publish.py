@@ -17,6 +17,8 @@ True
 (True, True)
 >>> feed == render_feed([event], name="Mes interventions")
 True
+>>> b"BEGIN:VTIMEZONE" in render_feed([], name="Rien pour l'instant")
+True
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from calendars.contentlines import escape_text, format_duration, serialize
 from calendars.errors import InvalidEvent
 from calendars.values import CalendarEvent
 from calendars.vevent import CANCELLED_PREFIX, timezone_lines, vevent_lines
+from calendars.vtimezone import vtimezone_lines
 
 __all__ = ["render_feed", "DEFAULT_PRODID"]
 
 DEFAULT_PRODID = "-//IndustriElles//Rencontres//FR"
+
+_EMPTY_FEED_YEAR = 2026
+"""The year of the zone written in an empty feed: fixed, so the bytes never depend on the clock."""
 
 
 def _sort_key(event: CalendarEvent) -> tuple[datetime, str]:
@@ -52,6 +58,7 @@ def render_feed(
     url: str | None = None,
     prodid: str = DEFAULT_PRODID,
     cancelled_prefix: str = CANCELLED_PREFIX,
+    display_timezone: str = "Europe/Paris",
 ) -> bytes:
     """A subscription feed holding ``events``.
 
@@ -66,6 +73,7 @@ def render_feed(
         url: Where the feed lives (SOURCE), optional.
         prodid: PRODID of the producer.
         cancelled_prefix: Put before the summary of cancelled events.
+        display_timezone: The IANA zone whose VTIMEZONE an empty feed holds.
 
     Returns:
         The feed as UTF-8 bytes with CRLF line ends and lines folded at 75 octets.
@@ -102,7 +110,14 @@ def render_feed(
     if url:
         lines.append(f"SOURCE;VALUE=URI:{url}")
     lines += [f"REFRESH-INTERVAL;VALUE=DURATION:{ttl}", f"X-PUBLISHED-TTL:{ttl}"]
-    lines += timezone_lines(ordered)
+    zones = timezone_lines(ordered)
+    if not ordered:
+        # RFC 5545 wants at least one component and Outlook offers to "add an empty
+        # calendar" without one. A VTIMEZONE is a real component every client parses and
+        # ignores while unused; a placeholder VEVENT would show up in people's calendars
+        # and an X- component may be dropped or refused.
+        zones = vtimezone_lines(display_timezone, _EMPTY_FEED_YEAR, _EMPTY_FEED_YEAR)
+    lines += zones
     for event in ordered:
         lines += vevent_lines(
             event, stamp=event.last_modified, cancelled_prefix=cancelled_prefix

@@ -1,4 +1,4 @@
-"""Time zones as Outlook, icalendar and ical.js read them, and ambiguous wall times."""
+"""Time zones as Outlook, icalendar and ical.js read them, ambiguous wall times, empty feeds."""
 
 from __future__ import annotations
 
@@ -149,4 +149,13 @@ def test_a_start_in_the_repeated_autumn_hour_is_written_in_utc(make_event, insta
     (parsed,) = icalendar.Calendar.from_ical(feed).walk("VEVENT")
     assert parsed.start == instant
     assert parsed.end == instant + 2 * HOUR
+    assert_parses_everywhere(feed)
+
+
+def test_an_empty_feed_still_holds_a_component_every_parser_accepts():
+    feed = render_feed([], name="Rien pour l'instant")
+    calendar = icalendar.Calendar.from_ical(feed)
+    assert len(calendar.subcomponents) >= 1
+    assert [component.name for component in calendar.subcomponents] == ["VTIMEZONE"]
+    assert feed == render_feed([], name="Rien pour l'instant")
     assert_parses_everywhere(feed)
