@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import force_locale
 
 import calendars
+from app import local_time
 from app.extensions import db
 from app.feeds import audiences, cache, lookups, texts
 from app.feeds.texts import _
@@ -23,12 +24,15 @@ REFRESH = timedelta(hours=1)
 
 
 def _render(stamp: cache.Stamp | None, key: tuple, locale: str, name: Callable[[], str],
-            collect: Callable[[date], list[CalendarEvent]], *, now: datetime | None = None) -> cache.RenderedFeed:
+            collect: Callable[[date], list[CalendarEvent]], *, now: datetime | None = None,
+            zone: str = local_time.DISPLAY_TIMEZONE) -> cache.RenderedFeed:
     day = audiences.today(now)
 
     def render() -> cache.RenderedFeed:
         with force_locale(locale), texts.memoised():
-            body = calendars.render_feed(collect(day), name=str(name()), refresh_interval=REFRESH)
+            # `zone`: the time zone an empty feed still describes (a feed needs one component).
+            body = calendars.render_feed(collect(day), name=str(name()), refresh_interval=REFRESH,
+                                         display_timezone=zone)
         changed = stamp.changed_at if stamp else utcnow()
         # The day is part of the key (cancellations drop out by date), so it bounds Last-Modified.
         return cache.RenderedFeed.of(body, max(changed, audiences.day_start(day)))
@@ -107,5 +111,6 @@ def public_feed(academie: str | None = None, *, now: datetime | None = None) -> 
         name = "Rencontres IndustriElles"
     else:
         name = f"Rencontres IndustriElles — académie de {ACADEMIES[academie].name}"
+    zone = ACADEMIES[academie].timezone if academie is not None else local_time.DISPLAY_TIMEZONE
     return _render(stamp, ("public", academie), "fr", lambda: name,
-                   lambda day: audiences.public_events(academie=academie, day=day), now=now)
+                   lambda day: audiences.public_events(academie=academie, day=day), now=now, zone=zone)

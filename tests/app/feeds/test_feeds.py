@@ -231,3 +231,10 @@ def test_every_feed_of_the_demo_data_parses_everywhere(client, db):
     assert any(b"STATUS:CANCELLED" in body for body in bodies)
     assert any(b"STATUS:TENTATIVE" in body for body in bodies)
     assert_parses_everywhere(*dict.fromkeys(bodies))  # identical feeds (the empty ones) once
+
+
+def test_an_empty_feed_of_an_overseas_academie_describes_its_own_zone(client, db):
+    body = fetch(client, "/feeds/public/la-reunion.ics")
+    assert b"BEGIN:VEVENT" not in body
+    calendar = icalendar.Calendar.from_ical(body)
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Indian/Reunion"]
