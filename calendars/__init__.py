@@ -10,7 +10,8 @@ Modules, each named after what it holds:
 - :mod:`calendars.values` — the plain values (:class:`CalendarEvent`, :class:`Interval`...)
 - :mod:`calendars.errors` — the errors and their codes
 - :mod:`calendars.publish` / :mod:`calendars.invitation` — writing feeds and iTIP messages
-- :mod:`calendars.busy` / :mod:`calendars.recurrence` — reading busy times, bounded
+- :mod:`calendars.busy` / :mod:`calendars.recurrence` — reading busy times, bounded;
+  :mod:`calendars.skipping` — what a forgiving import skipped
 - :mod:`calendars.fetch` — fetching user-given URLs: which ones, redirects, what counts
 - :mod:`calendars.transport` / :mod:`calendars.addresses` — the checked connections, deadline
   and size cap under it
@@ -22,7 +23,7 @@ Modules, each named after what it holds:
 False
 """
 
-from calendars.busy import busy_intervals
+from calendars.busy import busy_intervals, read_busy
 from calendars.errors import (
     ALL_ERRORS,
     CalendarError,
@@ -49,6 +50,7 @@ from calendars.fetch import fetch_calendar
 from calendars.french_holidays import is_school_day, public_holidays, school_holidays
 from calendars.invitation import render_invitation
 from calendars.publish import render_feed
+from calendars.skipping import BusyImport, Problem
 from calendars.values import (
     Attendee,
     CalendarEvent,
@@ -94,6 +96,9 @@ __all__ = [
     "UnknownTimezone",
     "UnsupportedScheme",
     "busy_intervals",
+    "read_busy",
+    "BusyImport",
+    "Problem",
     "fetch_calendar",
     "is_school_day",
     "public_holidays",

@@ -7,6 +7,11 @@ recurrences are expanded by :mod:`calendars.recurrence` within limits. An occurr
 (TRANSP:TRANSPARENT, or Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE), or declined by the
 calendar's owner (their ATTENDEE line says PARTSTAT=DECLINED).
 
+The import is forgiving, like Google's and Apple's: an event whose dates or recurrence rule
+cannot be read is skipped and the others are kept; :func:`read_busy` says how many were
+skipped and why (:class:`~calendars.skipping.BusyImport`). A byte-order mark (UTF-8 or
+UTF-16) is accepted. An event ending before it starts is read as busy, never as free.
+
 >>> from datetime import datetime, timezone
 >>> ics = (b"BEGIN:VCALENDAR\\r\\nVERSION:2.0\\r\\nPRODID:doc\\r\\n"
 ...        b"BEGIN:VEVENT\\r\\nUID:1\\r\\nDTSTAMP:20260101T000000Z\\r\\n"
@@ -21,6 +26,7 @@ calendar's owner (their ATTENDEE line says PARTSTAT=DECLINED).
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -35,10 +41,11 @@ from calendars.recurrence import (
     occurrences_between,
     source_component,
 )
+from calendars.skipping import BusyImport, Problem, problem_of
 from calendars.timezones import as_tzinfo, lookup_timezone
 from calendars.values import Interval
 
-__all__ = ["busy_intervals", "MAX_BYTES", "MAX_COMPONENTS"]
+__all__ = ["busy_intervals", "read_busy", "MAX_BYTES", "MAX_COMPONENTS"]
 
 MAX_BYTES = 10 * 1024 * 1024
 """Largest calendar accepted, in bytes (a busy person's 10-year history is ~5 MB)."""
@@ -51,7 +58,20 @@ _START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*BEGIN:VCALENDAR", re.IGNORECASE)
 _END = re.compile(rb"END:VCALENDAR[\s\x00]*\Z", re.IGNORECASE)
 
 
-def busy_intervals(
+def busy_intervals(ics_bytes: bytes, **options: object) -> list[Interval]:
+    """The busy intervals of :func:`read_busy`, for callers that need not know what was skipped.
+
+    Parameters:
+        ics_bytes: The calendar as fetched.
+        **options: The keyword arguments of :func:`read_busy`.
+
+    Returns:
+        ``read_busy(ics_bytes, **options).intervals``.
+    """
+    return read_busy(ics_bytes, **options).intervals  # type: ignore[arg-type]
+
+
+def read_busy(
     ics_bytes: bytes,
     *,
     start: datetime,
@@ -62,8 +82,8 @@ def busy_intervals(
     max_components: int = MAX_COMPONENTS,
     max_occurrences: int = MAX_OCCURRENCES,
     time_budget: float = TIME_BUDGET,
-) -> list[Interval]:
-    """When the calendar says its owner is busy within ``[start, end)``.
+) -> BusyImport:
+    """When the calendar says its owner is busy within ``[start, end)``, and what was skipped.
 
     Parameters:
         ics_bytes: The calendar as fetched (an iCalendar stream, UTF-8).
@@ -84,8 +104,9 @@ def busy_intervals(
             :class:`~calendars.errors.CalendarTooLarge` (checked between series).
 
     Returns:
-        Sorted, merged, non-overlapping intervals in aware UTC, clipped to the window.
-        All-day events cover whole days in ``default_tz``.
+        A :class:`~calendars.skipping.BusyImport`: sorted, merged, non-overlapping
+        intervals in aware UTC, clipped to the window (all-day events cover whole days in
+        ``default_tz``), plus the number of unreadable events skipped and the first reason.
 
     Raises:
         calendars.errors.InvalidCalendar: For bytes that are not a readable calendar.
@@ -101,11 +122,9 @@ def busy_intervals(
         raise ValueError("end must be after start")
     zone = as_tzinfo(default_tz)
     calendar = _parse(ics_bytes, max_bytes=max_bytes, max_components=max_components)
+    problems = _drop_unreadable_events(calendar)
     calendar = _apply_x_wr_timezone(calendar)
-    try:
-        _place_floating_times(calendar, zone)
-    except Exception as error:  # broken properties raise on access in icalendar 7
-        raise InvalidCalendar(f"cannot read the calendar's times: {error}") from error
+    _place_floating_times(calendar, zone, problems)
     owners = _owner_addresses(calendar, owner_emails)
     try:
         occurrences = occurrences_between(
@@ -121,18 +140,49 @@ def busy_intervals(
         raise InvalidCalendar(f"cannot expand the calendar: {error}") from error
     low, high = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
     spans: list[tuple[datetime, datetime]] = []
+    broken: dict[int, Problem] = {}
     for occurrence in occurrences:
+        component = source_component(occurrence)
         try:
-            if not _is_busy(source_component(occurrence), owners):
+            if not _is_busy(component, owners):
                 continue
             begin = _to_utc(occurrence.start, zone)
             finish = _to_utc(occurrence.end, zone)
         except Exception as error:  # broken ATTENDEE or STATUS values, odd time types
-            raise InvalidCalendar(f"cannot read an event: {error}") from error
+            broken.setdefault(id(component), Problem("unreadable_event", str(component.get("UID", "")), str(error)))
+            continue
         begin, finish = max(begin, low), min(finish, high)
         if begin < finish:
             spans.append((begin, finish))
-    return [Interval(begin, finish) for begin, finish in _merge(spans)]
+    problems.extend(broken.values())
+    intervals = [Interval(begin, finish) for begin, finish in _merge(spans)]
+    return BusyImport(intervals, len(problems), problems[0] if problems else None)
+
+
+def _drop_unreadable_events(calendar: icalendar.Calendar) -> list[Problem]:
+    """Remove the events whose dates or rules cannot be read; say why, in file order."""
+    problems: list[Problem] = []
+    kept = []
+    for component in calendar.subcomponents:
+        problem = problem_of(component) if component.name == "VEVENT" else None
+        if problem is None:
+            kept.append(component)
+        else:
+            problems.append(problem)
+    calendar.subcomponents[:] = kept
+    return problems
+
+
+def _without_bom(data: bytes) -> bytes:
+    """UTF-8 bytes without a byte-order mark (Windows tools write one; icalendar refuses it)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return data  # refused below as not a calendar
+    return data
 
 
 def _parse(ics_bytes: bytes, *, max_bytes: int, max_components: int) -> icalendar.Calendar:
@@ -141,6 +191,7 @@ def _parse(ics_bytes: bytes, *, max_bytes: int, max_components: int) -> icalenda
     data = bytes(ics_bytes)
     if len(data) > max_bytes:
         raise CalendarTooLarge(f"calendar is {len(data)} bytes, more than {max_bytes}")
+    data = _without_bom(data)
     if not _START.match(data[:1024]):
         raise InvalidCalendar("not an iCalendar stream: it does not start with BEGIN:VCALENDAR")
     if not _END.search(data[-256:]):
@@ -192,36 +243,49 @@ def _localize(value: object, zone: tzinfo) -> object:
     return value
 
 
-def _place_floating_times(calendar: icalendar.Calendar, default: tzinfo) -> None:
+def _place_floating_times(calendar: icalendar.Calendar, default: tzinfo, problems: list[Problem]) -> None:
     """Give every naive datetime a zone: its TZID's if we know it, else ``default``.
 
     icalendar leaves times naive when they are floating or when their TZID is neither
-    defined in the file nor a name it knows; recurrence rules need them aware.
+    defined in the file nor a name it knows; recurrence rules need them aware. An event that
+    fails here is removed and added to ``problems``, the others are kept.
     """
-    for event in calendar.walk("VEVENT"):
-        start_zone = default
-        for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "DUE"):
-            prop = event.get(name)
-            if prop is None or not hasattr(prop, "dt"):
+    kept = []
+    for component in calendar.subcomponents:
+        if component.name == "VEVENT":
+            try:
+                _place_event_times(component, default)
+            except Exception as error:  # broken properties raise on access in icalendar 7
+                problems.append(Problem("unreadable_time", str(component.get("UID", "")), str(error)))
                 continue
-            zone = _zone_of(prop, default)
-            if name == "DTSTART":
-                start_zone = zone
-            prop.dt = _localize(prop.dt, zone)
-        for name in ("EXDATE", "RDATE"):
-            values = event.get(name)
-            for prop in values if isinstance(values, list) else [values]:
-                if prop is None or not hasattr(prop, "dts"):
-                    continue
-                zone = _zone_of(prop, start_zone)
-                for item in prop.dts:
-                    if isinstance(item.dt, tuple):
-                        item.dt = tuple(_localize(part, zone) for part in item.dt)
-                    else:
-                        item.dt = _localize(item.dt, zone)
-        start = event.get("DTSTART")
-        _fix_rrule_until(event, start_zone, isinstance(getattr(start, "dt", None), datetime))
-        _drop_end_before_start(event)
+        kept.append(component)
+    calendar.subcomponents[:] = kept
+
+
+def _place_event_times(event: icalendar.Event, default: tzinfo) -> None:
+    start_zone = default
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "DUE"):
+        prop = event.get(name)
+        if prop is None or not hasattr(prop, "dt"):
+            continue
+        zone = _zone_of(prop, default)
+        if name == "DTSTART":
+            start_zone = zone
+        prop.dt = _localize(prop.dt, zone)
+    for name in ("EXDATE", "RDATE"):
+        values = event.get(name)
+        for prop in values if isinstance(values, list) else [values]:
+            if prop is None or not hasattr(prop, "dts"):
+                continue
+            zone = _zone_of(prop, start_zone)
+            for item in prop.dts:
+                if isinstance(item.dt, tuple):
+                    item.dt = tuple(_localize(part, zone) for part in item.dt)
+                else:
+                    item.dt = _localize(item.dt, zone)
+    start = event.get("DTSTART")
+    _fix_rrule_until(event, start_zone, isinstance(getattr(start, "dt", None), datetime))
+    _busy_when_end_before_start(event)
 
 
 def _fix_rrule_until(event: icalendar.Event, zone: tzinfo, timed: bool) -> None:
@@ -248,7 +312,18 @@ def _fix_rrule_until(event: icalendar.Event, zone: tzinfo, timed: bool) -> None:
         rule["UNTIL"] = fixed
 
 
-def _drop_end_before_start(event: icalendar.Event) -> None:
+DEFAULT_BACKWARDS_DURATION = timedelta(hours=1)
+"""Shortest busy time given to a timed event whose DTEND is before its DTSTART."""
+
+
+def _busy_when_end_before_start(event: icalendar.Event) -> None:
+    """Read an event that ends before it starts (RFC 5545 forbids it) as busy, never free.
+
+    Its DTSTART is kept: it is what every client shows, and recurrences and their
+    overrides (RECURRENCE-ID) hang on it. Its length is the gap between the two times, the
+    only hint the producer gave, at least an hour (a day for dates): dropping DTEND would
+    give a timed event no duration, that is, show the person free at a time they wrote down.
+    """
     start, end = event.get("DTSTART"), event.get("DTEND")
     if start is None or end is None or not hasattr(start, "dt") or not hasattr(end, "dt"):
         return
@@ -259,8 +334,10 @@ def _drop_end_before_start(event: icalendar.Event) -> None:
         backwards = finish < begin
     except TypeError:
         return
-    if backwards:  # some producers write it; RFC 5545 forbids it: treat as no duration
+    if backwards:
+        shortest = DEFAULT_BACKWARDS_DURATION if isinstance(begin, datetime) else timedelta(days=1)
         del event["DTEND"]
+        event.add("DURATION", max(begin - finish, shortest))
 
 
 def _owner_addresses(calendar: icalendar.Calendar, owner_emails: Iterable[str]) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendars import CalendarError, CalendarTooLarge, InvalidCalendar, busy_intervals
+from calendars import CalendarError, CalendarTooLarge, InvalidCalendar, busy_intervals, read_busy
 
 UTC = timezone.utc
 DATA = Path(__file__).parent / "data"
@@ -122,11 +122,10 @@ def test_events_without_dtstart_or_with_end_before_start_do_not_crash():
     data = calendar("SUMMARY:no start\r\n",
                     "DTSTART:20260105T100000Z\r\nDTEND:20260105T090000Z\r\n",
                     "DTSTART:20260106T100000Z\r\nDTEND:20260106T110000Z\r\n")
-    try:
-        result = busy_intervals(data, **WINDOW)
-    except CalendarError:
-        return
-    assert [(i.start.day, i.start.hour) for i in result] == [(6, 10)]
+    result = read_busy(data, **WINDOW)
+    # The event without a start is skipped and counted; the one ending before it starts is busy.
+    assert [(i.start.day, i.start.hour) for i in result.intervals] == [(5, 10), (6, 10)]
+    assert result.skipped == 1 and result.first_problem.code == "missing_start"
 
 
 # --- Property-based: random and mutated calendars --------------------------------------
