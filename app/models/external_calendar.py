@@ -30,6 +30,10 @@ class ExternalCalendar(db.Model):
     # A calendars error code (e.g. "forbidden_address"), mapped to a French message in the UI.
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     failure_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Events the last imported file had that could not be read (skipped, the others kept), and
+    # the first one's `calendars.Problem` code, so the person can fix the event in their calendar.
+    skipped_events: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_problem_code: Mapped[str | None] = mapped_column(String(64))
     next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     role_model: Mapped[RoleModel] = relationship()

@@ -88,6 +88,21 @@ def message_for(code: str | None) -> str:
     return str(ERROR_MESSAGES.get(code or "", ERROR_MESSAGES["calendar_error"]))
 
 
+# Every `calendars.skipping.PROBLEM_CODES` entry: why the first skipped event could not be read.
+SKIP_MESSAGES = {
+    "missing_start": _l("un événement n'a pas de date de début."),
+    "unreadable_time": _l("une date ou une heure d'un événement est écrite dans un format que nous ne savons pas "
+                          "lire."),
+    "unreadable_rule": _l("la règle de répétition d'un événement est inconnue ou mal écrite (par exemple une "
+                          "fréquence « toutes les deux semaines » inventée par un logiciel)."),
+    "unreadable_event": _l("un événement contient une valeur illisible."),
+}
+
+
+def skip_message_for(code: str | None) -> str:
+    return str(SKIP_MESSAGES.get(code or "", SKIP_MESSAGES["unreadable_event"]))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What one fetch gave: new intervals, "not modified", or an error code."""
@@ -97,6 +112,8 @@ class Outcome:
     last_modified: str | None = None
     not_modified: bool = False
     error_code: str | None = None
+    skipped: int = 0
+    skipped_problem_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,9 +144,11 @@ def fetch_busy(request: _Request, now: datetime) -> Outcome:
                                           allow_loopback=_allow_loopback(), **_fetch_timeouts())
         if result.not_modified:
             return Outcome(etag=result.etag, last_modified=result.last_modified, not_modified=True)
-        intervals = calendars.busy_intervals(result.body, start=now - SYNC_BEHIND, end=now + SYNC_AHEAD,
-                                             default_tz=request.timezone, owner_emails=request.owner_emails)
-        return Outcome(intervals=intervals, etag=result.etag, last_modified=result.last_modified)
+        read = calendars.read_busy(result.body, start=now - SYNC_BEHIND, end=now + SYNC_AHEAD,
+                                   default_tz=request.timezone, owner_emails=request.owner_emails)
+        problem = read.first_problem
+        return Outcome(intervals=read.intervals, etag=result.etag, last_modified=result.last_modified,
+                       skipped=read.skipped, skipped_problem_code=problem.code if problem else None)
     except calendars.CalendarError as error:
         return Outcome(error_code=error.code)
     except Exception:  # a bug must not stop the other calendars' syncs
@@ -170,6 +189,9 @@ def _apply(calendar: ExternalCalendar, outcome: Outcome, now: datetime) -> None:
             for i in outcome.intervals or () if i.end > i.start
         )
         calendar.last_changed_at = now
+        # Only a whole file says what was skipped: a 304 or a failure keeps what the last one said.
+        calendar.skipped_events = outcome.skipped
+        calendar.skipped_problem_code = outcome.skipped_problem_code
     calendar.etag, calendar.last_modified = outcome.etag, outcome.last_modified
     calendar.last_success_at = now
     calendar.last_error_code = None

@@ -34,6 +34,7 @@ def _render_calendars(form: CalendarForm, status: int = 200):
     return render_template(
         "portal/calendars.html", rm=g.role_model, form=form, confirm=ConfirmForm(),
         calendars=calendar_sync.calendars_of(g.role_model), message_for=calendar_sync.message_for,
+        skip_message_for=calendar_sync.skip_message_for,
         busy=calendar_sync.busy_between(g.role_model, now, now + SHOWN_AHEAD), weeks=SHOWN_AHEAD.days // 7,
     ), status
 

@@ -4,6 +4,7 @@ data, and unsafe URLs refused with a clear French message."""
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -231,3 +232,60 @@ def test_cli_syncs_with_a_progress_bar(app, db, httpserver, owner):
     result = app.test_cli_runner().invoke(args=["sync-calendars"])
     assert result.exit_code == 0, result.output
     assert "synced: 1" in result.output
+
+
+# --- Forgiving import: one unreadable event is skipped and said, the others kept ----------------
+
+GOLDEN = Path(__file__).parents[2] / "calendars" / "data"  # the library's golden import files
+JANUARY = utc(2026, 1, 1)
+
+
+def serve_golden(httpserver, name: str) -> str:
+    httpserver.expect_request(f"/{name}.ics").respond_with_data(
+        (GOLDEN / f"{name}.ics").read_bytes(), content_type="text/calendar; charset=utf-8")
+    return httpserver.url_for(f"/{name}.ics")
+
+
+def test_one_malformed_dtstart_keeps_the_other_events_and_the_page_says_why(db, client, httpserver, owner):
+    from tests.support.portal import sign_in
+
+    calendar = calendar_sync.connect(owner.user, owner, serve_golden(httpserver, "one_malformed_dtstart"),
+                                     now=JANUARY)
+    assert busy(calendar) == [(utc(2026, 1, 5, 9), utc(2026, 1, 5, 10)), (utc(2026, 1, 7, 9), utc(2026, 1, 7, 10))]
+    assert (calendar.skipped_events, calendar.skipped_problem_code) == (1, "unreadable_time")
+    assert calendar.last_error_code is None
+
+    sign_in(client, owner.user)
+    page = html.unescape(client.get("/espace/agendas").get_data(as_text=True))
+    assert "1 événement(s) de cet agenda n'ont pas pu être lus" in page
+    assert "une date ou une heure d'un événement est écrite dans un format que nous ne savons pas lire" in page
+
+
+def test_the_job_keeps_the_good_events_around_an_unknown_frequency(db, client, httpserver, owner):
+    from tests.support.portal import sign_in
+
+    calendar = calendar_sync.connect(owner.user, owner, serve_golden(httpserver, "utf8_bom"), now=JANUARY)
+    assert calendar.skipped_events == 0 and busy(calendar) == [(utc(2026, 1, 5, 9), utc(2026, 1, 5, 10))]
+    # The person's calendar now holds an event with FREQ=FORTNIGHTLY among good ones.
+    calendar.url = serve_golden(httpserver, "one_fortnightly_rrule")
+    db.session.flush()
+    assert calendar_sync.sync_committed(calendar.id, now=JANUARY, force=True) == "synced"
+    calendar = db.session.get(ExternalCalendar, calendar.id, populate_existing=True)
+    assert busy(calendar) == [(utc(2026, 1, 5, 9), utc(2026, 1, 5, 10)), (utc(2026, 1, 7, 9), utc(2026, 1, 7, 10))]
+    assert (calendar.skipped_events, calendar.skipped_problem_code) == (1, "unreadable_rule")
+
+    sign_in(client, owner.user)
+    page = html.unescape(client.get("/espace/agendas").get_data(as_text=True))
+    assert "1 événement(s) de cet agenda" in page and "la règle de répétition d'un événement" in page
+
+
+def test_an_event_ending_before_it_starts_is_stored_as_busy(db, httpserver, owner):
+    calendar = calendar_sync.connect(owner.user, owner, serve_golden(httpserver, "dtend_before_dtstart"), now=JANUARY)
+    assert busy(calendar) == [(utc(2026, 1, 5, 10), utc(2026, 1, 5, 11)), (utc(2026, 1, 9, 23), utc(2026, 1, 10, 23))]
+    assert calendar.skipped_events == 0
+
+
+def test_every_skip_code_has_a_french_message():
+    from calendars.skipping import PROBLEM_CODES
+
+    assert set(calendar_sync.SKIP_MESSAGES) == set(PROBLEM_CODES)

@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 4f8d9e1d6da5
+Revision ID: 541cee9b399f
 Revises: 
-Create Date: 2026-12-04 23:39:30.153671
+Create Date: 2026-12-05 00:14:50.414727
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '4f8d9e1d6da5'
+revision = '541cee9b399f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -221,6 +221,8 @@ def upgrade():
     sa.Column('last_changed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error_code', sa.String(length=64), nullable=True),
     sa.Column('failure_count', sa.Integer(), nullable=False),
+    sa.Column('skipped_events', sa.Integer(), nullable=False),
+    sa.Column('skipped_problem_code', sa.String(length=64), nullable=True),
     sa.Column('next_sync_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['role_model_id'], ['role_models.id'], name=op.f('fk_external_calendars_role_model_id_role_models'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_external_calendars'))
