@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.models import JobFamily, RoleModelStatus
 from app.reference.academies import ACADEMIES
 from app.services.common import audit
-from app.services.role_models import directory, profiles
+from app.services.role_models import calendar_sync, directory, profiles
 from app.web import units
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp
@@ -33,7 +33,8 @@ def role_model_list():
 def role_model_detail(role_model_id: int):
     profile = directory.get_profile(current_user, role_model_id)
     return render_template("organizer/role_models/detail.html", profile=profile, rm=profile.role_model,
-                           action_form=ActionForm(), trail=audit.trail(profile.role_model))
+                           action_form=ActionForm(), trail=audit.trail(profile.role_model),
+                           skip_message_for=calendar_sync.skip_message_for)
 
 
 _ACTIONS = {

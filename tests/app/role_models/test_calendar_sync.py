@@ -261,6 +261,17 @@ def test_one_malformed_dtstart_keeps_the_other_events_and_the_page_says_why(db, 
     assert "une date ou une heure d'un événement est écrite dans un format que nous ne savons pas lire" in page
 
 
+def test_the_organizer_sees_the_skipped_events_on_the_role_models_page(db, client, auth, httpserver, owner,
+                                                                         create_user):
+    calendar_sync.connect(owner.user, owner, serve_golden(httpserver, "one_malformed_dtstart"), now=JANUARY)
+    create_user(email="orga@example.org", academies=["paris"])
+    db.session.commit()
+    auth.login("orga@example.org")
+    page = html.unescape(client.get(f"/organisation/intervenants/{owner.id}").get_data(as_text=True))
+    assert "1 événement de cet agenda n'a pas pu être lu. Raison :" in page
+    assert "une date ou une heure d'un événement est écrite dans un format que nous ne savons pas lire" in page
+
+
 def test_the_job_keeps_the_good_events_around_an_unknown_frequency(db, client, httpserver, owner):
     from tests.support.portal import sign_in
 
