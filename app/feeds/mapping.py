@@ -5,6 +5,8 @@ Audiences and what each may see:
 - public: title, type, time, place and description of public events; no person at all.
 - role model: their own invitations and participations (TENTATIVE until confirmed), the
   schools, class levels and headcounts, the organizer to contact.
+- everyone but a role model: TENTATIVE while the event is scheduled (its role models are not
+  all confirmed), CONFIRMED once it is — the app's own states, in every feed and invitation.
 - school: the school's events (or one request's), the role models coming by first name and job
   only, and the collective's address to write to (`collective_person`) — never a person's
   last name, employer, email or phone: whoever typed a public UAI may be reading.
@@ -23,9 +25,9 @@ import calendars
 from app import labels, local_time
 from app.feeds.texts import _
 from app.feeds.texts import label as _label
-from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact, User
+from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact
 from app.services.common import text
-from calendars import Attendee, CalendarEvent, PartStat, Person, Role
+from calendars import Attendee, CalendarEvent, PartStat, Person
 from calendars import EventStatus as CalStatus
 
 ENDED = (AssignmentStatus.DECLINED, AssignmentStatus.EXPIRED, AssignmentStatus.WITHDRAWN, AssignmentStatus.CANCELLED)
@@ -84,8 +86,8 @@ def _status(event: Event, audience: Audience, assignment: Assignment | None) -> 
         if assignment.status in TENTATIVE:
             return CalStatus.TENTATIVE
         return CalStatus.CONFIRMED
-    if audience == Audience.ORGANIZER and event.status == EventStatus.SCHEDULED:
-        return CalStatus.TENTATIVE  # date set, role models not all confirmed yet
+    if event.status in (EventStatus.DRAFT, EventStatus.SCHEDULED):
+        return CalStatus.TENTATIVE  # date set, role models not all confirmed yet: for every audience
     return CalStatus.CONFIRMED
 
 
@@ -181,6 +183,9 @@ def organizer_person(event: Event, audience: Audience = Audience.ROLE_MODEL) -> 
 
 def role_model_attendee(assignment: Assignment) -> Attendee | None:
     """The role model as an ATTENDEE; None when they have no email (anonymised account).
+    PARTSTAT and RSVP say exactly what the app expects of them: an answer (NEEDS-ACTION,
+    RSVP=TRUE) only while invited; after it, their answer and no new one asked (a time change
+    puts them back to invited first: app/services/events/lifecycle.py).
     Raises `calendars.InvalidEvent` for an address calendars refuse (stored before the text rules)."""
     user = assignment.role_model.user
     if user is None or assignment.role_model.anonymised_at is not None:
@@ -190,15 +195,12 @@ def role_model_attendee(assignment: Assignment) -> Attendee | None:
         AssignmentStatus.CONFIRMED: PartStat.ACCEPTED,
         AssignmentStatus.DECLINED: PartStat.DECLINED,
     }.get(assignment.status, PartStat.NEEDS_ACTION)
-    return Attendee(user.email, _cn(assignment.role_model.display_name), partstat=partstat)
+    return Attendee(user.email, _cn(assignment.role_model.display_name), partstat=partstat,
+                    rsvp=assignment.status == AssignmentStatus.INVITED)
 
 
 def contact_attendee(contact: SchoolContact) -> Attendee:
     return Attendee(contact.email, _cn(contact.full_name), partstat=PartStat.ACCEPTED, rsvp=False)
-
-
-def organizer_attendee(user: User) -> Attendee:
-    return Attendee(user.email, _cn(user.full_name), partstat=PartStat.ACCEPTED, role=Role.CHAIR, rsvp=False)
 
 
 def invitation_ics(

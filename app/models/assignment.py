@@ -60,8 +60,9 @@ allow(
     {
         _A.PROPOSED: {_A.INVITED, _A.CANCELLED},
         _A.INVITED: {_A.ACCEPTED, _A.DECLINED, _A.EXPIRED, _A.CANCELLED},
-        _A.ACCEPTED: {_A.CONFIRMED, _A.WITHDRAWN, _A.CANCELLED},
-        _A.CONFIRMED: {_A.WITHDRAWN, _A.CANCELLED},
+        # → INVITED: only when the event's time changes (app/services/events/lifecycle.py asks again).
+        _A.ACCEPTED: {_A.CONFIRMED, _A.WITHDRAWN, _A.CANCELLED, _A.INVITED},
+        _A.CONFIRMED: {_A.WITHDRAWN, _A.CANCELLED, _A.INVITED},
         _A.DECLINED: set(),
         _A.EXPIRED: set(),
         _A.WITHDRAWN: set(),

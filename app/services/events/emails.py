@@ -38,7 +38,8 @@ class Recipient:
     name: str
     locale: str
     audience: Audience
-    attendee: Attendee | None  # None: calendars refuse their address; the email goes without the attachment
+    # None: the email goes without an iTIP attachment (calendars refuse the address, or an organizer)
+    attendee: Attendee | None
     assignment: Assignment | None = None
 
 
@@ -77,11 +78,13 @@ def role_model_recipient(assignment: Assignment) -> Recipient | None:
 
 
 def organizer_recipient(user: User | None) -> Recipient | None:
+    """The event's organizer gets its emails without an invitation: they are the ORGANIZER of
+    the iTIP messages, not an attendee (Outlook answers an organizer's own invitation with "as
+    organizer you need not respond" and never adds it); their organizer feed shows the event."""
     if user is None or not user.is_enabled:
         return None
-    key = f"organizer:{user.id}"
-    return Recipient(key, user.email, user.full_name, user.locale or "fr",
-                     Audience.ORGANIZER, calendar_attendee(mapping.organizer_attendee, user, key))
+    return Recipient(f"organizer:{user.id}", user.email, user.full_name, user.locale or "fr",
+                     Audience.ORGANIZER, None)
 
 
 def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | None:
@@ -89,6 +92,8 @@ def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | N
     if recipient.attendee is None:
         return None
     try:
+        if recipient.attendee.email.lower() == mapping.organizer_person(event, recipient.audience).email.lower():
+            return None  # never invite the ORGANIZER's own address (see organizer_recipient)
         return mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
                                       assignment=recipient.assignment)
     except CalendarError as error:
@@ -133,11 +138,25 @@ def event_scheduled(event: Event, actor: User | None) -> None:
     _send(event, _recipients(event, engaged), template="event_scheduled", method="REQUEST", why="scheduled")
 
 
-def event_rescheduled(event: Event, actor: User | None, *, old_start: datetime, old_end: datetime) -> None:
-    """The time or place changed: updated invitation (REQUEST, SEQUENCE bumped) to everyone concerned."""
-    engaged = [a for a in event.assignments if a.status in ENGAGED]
+def event_rescheduled(event: Event, actor: User | None, *, old_start: datetime, old_end: datetime,
+                      retimed: bool = True) -> None:
+    """The time or place changed: updated invitation (REQUEST, SEQUENCE bumped) to everyone
+    concerned. After a new time, role models are asked again by their own invitation
+    (app/services/pairing/invitations.py `invitation_renewed`), not by this email."""
+    engaged = [] if retimed else [a for a in event.assignments if a.status in ENGAGED]
     _send(event, _recipients(event, engaged), template="event_rescheduled", method="REQUEST", why="rescheduled",
           old_start=old_start, old_end=old_end)
+
+
+def event_confirmed(event: Event, actor: User | str | None) -> None:
+    """Enough role models are confirmed: the school contacts learn who is coming (first name and
+    job title, as everything a school sees) with an updated invitation, STATUS:CONFIRMED."""
+    coming = [a.role_model for a in sorted(event.assignments, key=lambda a: a.id)
+              if a.status == AssignmentStatus.CONFIRMED and a.role_model.anonymised_at is None]
+    # The follow-up link cannot be written again: only a hash of its secret is stored
+    # (app/services/requests/visit_requests.py). The email points to the one the school was sent.
+    _send(event, (contact_recipient(c) for c in school_contacts(event)), template="event_confirmed",
+          method="REQUEST", why="confirmed", coming=coming, has_followup=event.visit_request is not None)
 
 
 def event_cancelled(event: Event, actor: User | str | None, *, reason: str) -> None:

@@ -1,5 +1,23 @@
 """Events: reading them and their lifecycle (create, schedule a school's slot, reschedule,
-cancel, confirm, complete). Every change is audited and notifies through the outbox."""
+cancel, confirm, complete). Every change is audited and notifies through the outbox.
+
+What a change means for the role models is decided here, and the invitations say exactly that:
+- A new start or end asks again. A yes was given for a time, not for the event: every accepted
+  or confirmed role model goes back to invited, with a new invitation (new answer links, the
+  old ones stop working; the expiry delay starts again) whose ATTENDEE is
+  PARTSTAT=NEEDS-ACTION;RSVP=TRUE. Sending "already accepted" would let calendar apps show a
+  yes the person never gave for that time, while the app could not count on them. Someone the
+  organizer had confirmed keeps `confirmed_at`: if they accept the new time they are confirmed
+  again at once (the organizer already chose them). The event goes back to scheduled until
+  enough are confirmed again. The organizer cannot move an event onto a time one of them
+  already gave to another event (they could not say yes).
+- A new place only (venue, address, online link) changes nobody's answer: the update carries
+  each person's real PARTSTAT, and RSVP=TRUE only for those still invited.
+- The event becomes confirmed once enough role models are (`refresh_status`): the school is
+  told, with an updated invitation (SEQUENCE bumped, STATUS:CONFIRMED). Falling back to
+  scheduled (a withdrawal) is not emailed: the organizer is looking for someone, the school's
+  feed and follow-up page show TENTATIVE / "en attente", and a cancellation would be told.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +46,7 @@ from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
 from app.services.common import access, audit, text
 from app.services.common.errors import Conflict, Invalid
 from app.services.events import emails
-from app.services.pairing import bookings
+from app.services.pairing import bookings, invitations
 from app.services.requests import contacts
 
 # Changes attendees must see in their calendars; anything else does not bump SEQUENCE.
@@ -169,15 +187,39 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     for key, value in changes.items():
         setattr(event, key, value)
     moved = any(k in changes for k in _CALENDAR_FIELDS)
-    if "start_at" in changes or "end_at" in changes:
+    retimed = "start_at" in changes or "end_at" in changes
+    if retimed:
         bookings.follow_event_times(event)
         bookings.flush_or_conflict()
     if changes:
         event.sequence += 1  # every visible change reaches calendars (summary, description too)
         audit.record(actor, event, "event.updated", fields=sorted(changes))
+    if retimed:
+        asked = _ask_again(actor, event)
+        refresh_status(event, actor)
+        for assignment in asked:
+            invitations.invitation_renewed(assignment, old_start=old_start, old_end=old_end)
     if moved:
-        emails.event_rescheduled(event, actor, old_start=old_start, old_end=old_end)
+        emails.event_rescheduled(event, actor, old_start=old_start, old_end=old_end, retimed=retimed)
     return event
+
+
+def _ask_again(actor: User, event: Event) -> list:
+    """A new time: every role model who said yes (or was confirmed) is invited again, and every
+    one still invited gets a fresh invitation (see the module docstring)."""
+    now = utcnow()
+    asked = []
+    for assignment in sorted(event.assignments, key=lambda a: a.id):
+        if assignment.status in (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED):
+            was = assignment.status
+            assignment.status = AssignmentStatus.INVITED
+            audit.record(actor, assignment, "assignment.asked_again", event_id=event.id, was=was.value)
+        if assignment.status == AssignmentStatus.INVITED:
+            assignment.invited_at = now  # the expiry delay starts again
+            assignment.link_version += 1  # links for the old time stop working
+            asked.append(assignment)
+    db.session.flush()
+    return asked
 
 
 def reschedule_event(actor: User, event: Event, *, start_at: datetime, end_at: datetime) -> Event:
@@ -224,7 +266,9 @@ def refresh_status(event: Event, actor: User | str | None) -> None:
     needed = max(1, event.role_models_min)
     if event.status == EventStatus.SCHEDULED and confirmed >= needed:
         event.status = EventStatus.CONFIRMED
+        event.sequence += 1  # the school's updated invitation (STATUS:CONFIRMED) supersedes the last
         audit.record(actor, event, "event.confirmed", confirmed=confirmed)
+        emails.event_confirmed(event, actor)
     elif event.status == EventStatus.CONFIRMED and confirmed < needed:
         event.status = EventStatus.SCHEDULED
         audit.record(actor, event, "event.short_of_role_models", confirmed=confirmed, needed=needed)

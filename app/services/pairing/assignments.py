@@ -4,6 +4,12 @@ Capacity is re-checked under a lock on the event row (PostgreSQL `SELECT … FOR
 SQLite serializes writers with BEGIN IMMEDIATE), so two people accepting the last seat at the
 same moment cannot both get it. Nobody holds two overlapping engagements: checked here, and
 refused by the database whatever happens (app/services/pairing/bookings.py).
+
+Every end of an engagement (declined, expired, withdrawn, removed) goes through `_end`: the one
+place that tells the person (a METHOD:CANCEL, so the copy their calendar app added on its own
+disappears) and, where a seat may need someone else, matching (`ended`). The event's own
+cancellation tells everyone from app/services/events/emails.py instead; an engagement that had
+already ended is not told twice.
 """
 
 from __future__ import annotations
@@ -117,24 +123,44 @@ def _take_seat(assignment: Assignment, target: AssignmentStatus, *, by_role_mode
 
 def accept(assignment: Assignment, *, actor: User | str | None = None) -> Assignment:
     """The role model says yes. Refused if the event filled up meanwhile, or if they hold
-    another engagement at that time (checks first, then the change, flushed at once)."""
+    another engagement at that time (checks first, then the change, flushed at once).
+
+    Someone the organizer had confirmed before the event's time changed (`confirmed_at` kept,
+    app/services/events/lifecycle.py) is confirmed again at once: the organizer already chose them."""
     event = assignment.event
     _take_seat(assignment, AssignmentStatus.ACCEPTED, by_role_model=True,
                full=_l("L'événement est déjà complet : merci, l'équipe vous recontactera."))
     assignment.responded_at = utcnow()
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.accepted", event_id=event.id)
     invitations.answer_received(assignment)
+    if assignment.confirmed_at is not None:
+        _transition(assignment, AssignmentStatus.CONFIRMED)
+        assignment.confirmed_at = utcnow()
+        audit.record("system", assignment, "assignment.confirmed", event_id=event.id,
+                     again="accepted_new_time")
+        invitations.participation_confirmed(assignment, "system")
+        lifecycle.refresh_status(event, "system")
     return assignment
 
 
+def _end(assignment: Assignment, cause: str, actor: User | str | None, *, backfill: bool = True) -> None:
+    """An engagement ended (`cause`: declined, expired, withdrawn or removed): the person gets
+    exactly one CANCEL if they were ever sent an invitation (a mere proposal never heard of the
+    event), then matching may propose someone else. Called after the change and its audit."""
+    invitations.participation_ended(assignment, cause, actor, reason=assignment.reason or "")
+    if backfill:
+        ended.send(assignment)
+
+
 def decline(assignment: Assignment, *, reason: str = "", actor: User | str | None = None) -> Assignment:
+    """The role model says no (by the email's link, by their calendar app, or deleting their account)."""
     _transition(assignment, AssignmentStatus.DECLINED)
     assignment.responded_at = utcnow()
     assignment.reason = reason.strip() or None
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.declined",
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
-    ended.send(assignment)
+    _end(assignment, "declined", actor)
     return assignment
 
 
@@ -164,7 +190,7 @@ def withdraw(assignment: Assignment, *, reason: str = "", actor: User | str | No
                  event_id=assignment.event_id, reason=assignment.reason)
     invitations.answer_received(assignment)
     lifecycle.refresh_status(assignment.event, actor)
-    ended.send(assignment)
+    _end(assignment, "withdrawn", actor)
     return assignment
 
 
@@ -176,17 +202,16 @@ def cancel(actor: User, assignment: Assignment, *, reason: str = "") -> Assignme
     assignment.ended_at = utcnow()
     assignment.reason = reason.strip() or None
     audit.record(actor, assignment, "assignment.cancelled", event_id=assignment.event_id, reason=assignment.reason)
-    if was_engaged:
-        invitations.participation_cancelled(assignment, actor, reason=assignment.reason or "")
     lifecycle.refresh_status(assignment.event, actor)
-    if was_engaged:  # a dismissed proposal needs no replacement
-        ended.send(assignment)
+    _end(assignment, "removed", actor, backfill=was_engaged)  # a dismissed proposal needs no replacement
     return assignment
 
 
 def expire_unanswered(*, now: datetime | None = None, after_days: int = 7) -> int:
-    """Job: invitations left unanswered for `after_days` expire. Each row changes by a
-    compare-and-set on its status, so a second run (or a second scheduler) changes nothing."""
+    """Job: invitations left unanswered for `after_days` expire, and the person gets a CANCEL.
+    Each row changes by a compare-and-set on its status, so a second run (or a second
+    scheduler) changes nothing; the email's dedupe key keeps a retried unit from sending twice.
+    No backfill: matching proposes again when the organizer asks (as before)."""
     now = now or utcnow()
     cutoff = now - timedelta(days=after_days)
     stale = db.session.scalars(
@@ -198,6 +223,7 @@ def expire_unanswered(*, now: datetime | None = None, after_days: int = 7) -> in
         assignment.status = AssignmentStatus.EXPIRED
         assignment.ended_at = now
         audit.record("system", assignment, "assignment.expired", event_id=assignment.event_id)
+        _end(assignment, "expired", "system", backfill=False)
     db.session.flush()
     return len(stale)
 

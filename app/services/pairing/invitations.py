@@ -5,6 +5,8 @@ organizer about answers. Called by app/services/pairing/assignments.py, inside i
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from flask_babel import force_locale
 
@@ -39,6 +41,16 @@ def invitation_sent(assignment: Assignment, actor: User | None) -> None:
                       decline_url=urls["decline"], expires_days=current_app.config["INVITATION_EXPIRY_DAYS"])
 
 
+def invitation_renewed(assignment: Assignment, *, old_start: datetime, old_end: datetime) -> None:
+    """The event's time changed: a new invitation (new links, PARTSTAT=NEEDS-ACTION;RSVP=TRUE)
+    saying what changed and asking again (app/services/events/lifecycle.py decides who)."""
+    urls = answer_links.answer_urls(assignment)
+    _role_model_email(assignment, template="assignment_rescheduled", method="REQUEST",
+                      why=f"invited:v{assignment.link_version}", accept_url=urls["accept"],
+                      decline_url=urls["decline"], expires_days=current_app.config["INVITATION_EXPIRY_DAYS"],
+                      old_start=old_start, old_end=old_end)
+
+
 def answer_received(assignment: Assignment) -> None:
     """The role model accepted or declined: tell the event's organizer."""
     organizer = assignment.event.organizer
@@ -58,7 +70,19 @@ def participation_confirmed(assignment: Assignment, actor: User | None) -> None:
                       why=f"confirmed:seq{assignment.event.sequence}")
 
 
-def participation_cancelled(assignment: Assignment, actor: User | str | None, *, reason: str) -> None:
-    """The role model is no longer expected (removed, withdrawn, or event cancelled): CANCEL."""
-    _role_model_email(assignment, template="assignment_cancelled", method="CANCEL", why="cancelled",
-                      reason=reason)
+# Why a participation ended, as app/services/pairing/assignments.py says it (the event's own
+# cancellation has its email in app/services/events/emails.py).
+ENDINGS = ("declined", "expired", "withdrawn", "removed")
+
+
+def participation_ended(assignment: Assignment, cause: str, actor: User | str | None, *, reason: str = "") -> None:
+    """The role model is no longer expected: one email saying why, with a CANCEL (same UID,
+    SEQUENCE above anything sent before) that takes the event out of their calendar. Nothing
+    for someone never invited: they never heard of the event. One key per participation, so
+    whatever path ends it, and however often a unit is retried, they get one CANCEL."""
+    if cause not in ENDINGS:
+        raise ValueError(f"unknown ending: {cause!r}")
+    if assignment.invited_at is None:
+        return
+    _role_model_email(assignment, template="assignment_cancelled", method="CANCEL", why="ended",
+                      cause=cause, reason=reason if cause == "removed" else "")

@@ -243,6 +243,27 @@ def current_event(request: VisitRequest) -> Event | None:
     return (live or found or [None])[0]
 
 
+# What the school's history shows of its events (app/services/events/lifecycle.py writes them).
+_EVENT_HISTORY = ("event.confirmed", "event.short_of_role_models", "event.updated", "event.cancelled")
+# An edit the school notices: its time or place (the same fields that reach calendars).
+_RESCHEDULING_FIELDS = {"start_at", "end_at", "timezone", "venue", "address", "commune", "is_online", "online_url"}
+
+
+def followup_history(request: VisitRequest) -> list:
+    """The request's history as its school sees it: the request's own steps, then what happened
+    to its events (role models confirmed, replanned, short of role models again, cancelled).
+    Audit entries, oldest first; an event edit counts only when its time or place changed."""
+    entries = audit.trail(request)
+    for event in db.session.scalars(select(Event).where(Event.visit_request_id == request.id)):
+        for entry in audit.trail(event):
+            if entry.action not in _EVENT_HISTORY:
+                continue
+            if entry.action == "event.updated" and not _RESCHEDULING_FIELDS & set(entry.details.get("fields", [])):
+                continue
+            entries.append(entry)
+    return sorted(entries, key=lambda e: (e.created_at, e.id))
+
+
 def visible_role_models(event: Event) -> list[tuple[str, str]]:
     """(first name, job title) of the role models who said yes: nothing else before the day."""
     assignments = db.session.scalars(

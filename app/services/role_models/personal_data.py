@@ -128,6 +128,9 @@ def delete_account(actor: User, rm: RoleModel, *, now: datetime | None = None) -
     if about:
         db.session.execute(delete(OutboxEmail).where(or_(*about)))
     _step_back_from_what_is_ahead(rm, now)
+    if email:
+        # Stepping back queues a CANCEL to them: keeping it would keep their address after erasure.
+        db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == email))
     db.session.execute(delete(ExternalCalendar).where(ExternalCalendar.role_model_id == rm.id))
     db.session.execute(delete(BusyInterval).where(BusyInterval.role_model_id == rm.id))
     db.session.execute(

@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import limiter
 from app.links import webcal_url
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
-from app.services.common import audit
 from app.services.common.errors import Invalid
 from app.services.requests import emails, schools, visit_requests
 from app.services.requests.windows import MAX_WINDOWS, Window
@@ -37,6 +36,10 @@ HISTORY_LABELS = {
     "request.withdrawn": _l("Demande retirée"),
     "request.completed": _l("Rencontre réalisée"),
     "request.contact_confirmed": _l("L'équipe vous a confirmé·e comme contact de l'établissement"),
+    "event.confirmed": _l("Intervenant·es confirmé·es : la rencontre est confirmée"),
+    "event.short_of_role_models": _l("Un·e intervenant·e s'est retiré·e : en attente d'une nouvelle confirmation"),
+    "event.updated": _l("Rencontre replanifiée (date, horaire ou lieu)"),
+    "event.cancelled": _l("Rencontre annulée"),
 }
 FORM_RATE_LIMIT = "10 per minute; 60 per hour"
 LOOKUP_RATE_LIMIT = "60 per minute"
@@ -191,7 +194,7 @@ def _followup_page(visit, token, withdraw_form, cancel_form, *, status: int = 20
         "public/request_followup.html",
         visit=visit, token=token, event=event,
         role_models=visit_requests.visible_role_models(event) if event else [],
-        history=audit.trail(visit), history_labels=HISTORY_LABELS,
+        history=visit_requests.followup_history(visit), history_labels=HISTORY_LABELS,
         feed_url=feed_url, webcal_url=webcal_url(feed_url) if feed_url else None,
         whole_school=visit_requests.shows_whole_school(visit),
         can_withdraw=visit_requests.can_withdraw(visit),

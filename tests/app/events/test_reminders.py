@@ -17,6 +17,7 @@ from app.models import (
     OutboxEmail,
 )
 from app.services.events import feedback, lifecycle, reminders
+from app.services.pairing import assignments
 from tests.app.conftest import csrf_token_from
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ def staffed(db, create_user, create_request, create_role_model, create_event, cr
         confirmed = create_role_model(first_name="Confirmée")
         invited = create_role_model(first_name="Invitée")
         create_assignment(event=event, role_model=confirmed, status=AssignmentStatus.CONFIRMED,
-                          invited_at=start - timedelta(days=40))
+                          invited_at=start - timedelta(days=40), confirmed_at=start - timedelta(days=30))
         create_assignment(event=event, role_model=invited, status=AssignmentStatus.INVITED,
                           invited_at=start - timedelta(days=40))
         db.session.commit()
@@ -68,6 +69,11 @@ def test_reminders_go_once_at_7_days_and_1_day_and_follow_a_reschedule(db, staff
     with time_machine.travel(START - timedelta(hours=18), tick=False):
         lifecycle.reschedule_event(event.organizer, event, start_at=moved, end_at=moved + timedelta(hours=2))
         db.session.commit()
+        # Asked again for the new time, the confirmed role model says yes: confirmed again at once.
+        again_yes = next(a for a in event.assignments if a.role_model_id == confirmed.id)
+        assignments.accept(again_yes)
+        db.session.commit()
+    assert again_yes.status == AssignmentStatus.CONFIRMED
     assert reminders_at(db, START - timedelta(hours=2)) == []  # the old time means nothing now
     assert reminders_at(db, moved - timedelta(days=8)) == []
     again = reminders_at(db, moved - timedelta(days=7) + timedelta(minutes=5))

@@ -87,13 +87,15 @@ def test_feed_follows_status_changes_with_sequence_bumped(db, client, calendar_a
     assignments.confirm(organizer, assignment)
     db.session.commit()
     confirmed = vevent(calendar_app.get(url).get_data(as_text=True))
-    assert "STATUS:CONFIRMED" in confirmed and "SEQUENCE:0" in confirmed
+    # The event became confirmed (the school's update went out with SEQUENCE bumped).
+    assert "STATUS:CONFIRMED" in confirmed and "SEQUENCE:1" in confirmed
 
     lifecycle.reschedule_event(organizer, event, start_at=event.start_at + timedelta(days=1),
                             end_at=event.end_at + timedelta(days=1))
     db.session.commit()
     moved = vevent(calendar_app.get(url).get_data(as_text=True))
-    assert "SEQUENCE:1" in moved and "DTSTART;TZID=Europe/Paris:20270317T100000" in moved
+    assert "SEQUENCE:2" in moved and "DTSTART;TZID=Europe/Paris:20270317T100000" in moved
+    assert "STATUS:TENTATIVE" in moved  # asked again for the new time
 
     lifecycle.cancel_event(organizer, event, reason="Grève des transports")
     db.session.commit()

@@ -176,7 +176,7 @@ def test_confirm_emails_the_role_model_and_the_answer_reached_the_organizer(
 
 
 def test_removing_an_invited_role_model_sends_a_cancel(db, organizer, create_assignment):
-    a = create_assignment(status=AssignmentStatus.INVITED)
+    a = create_assignment(status=AssignmentStatus.INVITED, invited_at=datetime(2027, 3, 1, tzinfo=UTC))
     assignments.cancel(organizer, a, reason="Remplacée")
     [mail] = _mails_to(a.role_model.user.email)
     assert mail.ics_method == "CANCEL"

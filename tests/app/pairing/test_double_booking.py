@@ -225,7 +225,9 @@ def test_a_reschedule_racing_an_acceptance_lets_only_one_through(app, committed_
     with ThreadPoolExecutor(max_workers=2) as pool:
         moved, accepted = pool.submit(reschedule), pool.submit(accept)
         codes = sorted([moved.result().status_code, accepted.result().status_code])
-    assert codes == [200, 409]
+    # Accepting first: the move is refused (the person already gave that time). Moving first:
+    # the person is asked again for A's new time (no longer holds it), so B's yes goes through.
+    assert codes in ([200, 409], [200, 200])
     db.session.expire_all()
     assert _holding_overlaps() == 0
 
