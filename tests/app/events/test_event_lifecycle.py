@@ -204,7 +204,8 @@ def test_cancelling_sends_cancel_to_the_school_and_released_role_models(
     lifecycle.cancel_event(organizer, event, reason="Grève des transports")
     mails = _outbox(event)
     assert {request.contact.email, invited.role_model.user.email} <= {m.to_address for m in mails}
-    assert all(m.ics_method == "CANCEL" and "STATUS:CANCELLED" in m.ics for m in mails if m.to_address != organizer.email)
+    assert all(m.ics_method == "CANCEL" and "STATUS:CANCELLED" in m.ics
+               for m in mails if m.to_address != organizer.email)
     assert [m.ics for m in mails if m.to_address == organizer.email] == [None]
     assert [e.action for e in audit.trail(event)] == ["event.cancelled"]
     assert audit.trail(request)[-1].action == "request.back_to_review"

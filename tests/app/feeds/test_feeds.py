@@ -238,3 +238,16 @@ def test_an_empty_feed_of_an_overseas_academie_describes_its_own_zone(client, db
     assert b"BEGIN:VEVENT" not in body
     calendar = icalendar.Calendar.from_ical(body)
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Indian/Reunion"]
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    (EventStatus.SCHEDULED, "TENTATIVE"), (EventStatus.CONFIRMED, "CONFIRMED"), (EventStatus.COMPLETED, "CONFIRMED"),
+])
+def test_every_audience_sees_the_apps_own_status(db, create_event, status, expected):
+    """A scheduled event (role models not all confirmed) is TENTATIVE for schools, the public
+    and organizers alike; CONFIRMED only once the event is."""
+    from app.feeds.mapping import Audience, calendar_event
+
+    event = create_event(status=status, is_public=True)
+    for audience in (Audience.PUBLIC, Audience.SCHOOL, Audience.ORGANIZER):
+        assert calendar_event(event, audience).status.value == expected, audience

@@ -214,3 +214,53 @@ def test_the_calendar_link_serves_the_schools_visit(client, db, scheduled):
     feed = client.get(path)
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     assert event.uid in feed.get_data(as_text=True).replace("\r\n ", "")
+
+
+def test_the_school_learns_when_its_role_models_are_confirmed(
+        client, db, submitted, organizer, create_role_model, create_assignment):
+    from app.models import EventType
+    from app.services.events import lifecycle
+    from app.services.pairing import assignments
+
+    request, token = submitted
+    start = datetime(2027, 1, 14, 8, 0, tzinfo=UTC)
+    event = lifecycle.schedule_request(organizer, request, lifecycle.EventData(
+        type=EventType.SCHOOL_VISIT, title="Intervention au collège", start_at=start,
+        end_at=start + timedelta(hours=2), departement="75"))
+    ines = create_assignment(event=event, role_model=create_role_model(
+        first_name="Inès", last_name="Durand", job_title="Ingénieure procédés"))
+    assignments.invite(organizer, ines)
+    assignments.accept(ines)
+    db.session.commit()
+    page = text(client.get(f"/demandes/suivi/{token}"))
+    assert "Programmée — en attente de la confirmation des intervenant·es" in page
+    assert "jeudi 14 janvier 2027, 09:00" in page and "11:00" in page  # its start and its end
+    scheduled_ics = db.session.scalar(select(OutboxEmail.ics).where(
+        OutboxEmail.to_address == "sophie.martin@ac-paris.fr", OutboxEmail.ics_method == "REQUEST"))
+    assert "STATUS:TENTATIVE" in scheduled_ics  # no role model confirmed yet
+
+    sequence = event.sequence
+    assignments.confirm(organizer, ines)
+    db.session.commit()
+    assert event.status == EventStatus.CONFIRMED and event.sequence == sequence + 1
+    [told] = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "sophie.martin@ac-paris.fr",
+                                                           OutboxEmail.subject.like("Rencontre confirmée%"))).all()
+    assert "les intervenant·es sont confirmé·es" in told.body_text
+    assert "Inès — Ingénieure procédés" in told.body_text and "Durand" not in told.body_text
+    assert "lien de suivi" in told.body_text
+    ics = told.ics.replace("\r\n ", "")
+    assert told.ics_method == "REQUEST" and "STATUS:CONFIRMED" in ics and f"SEQUENCE:{event.sequence}" in ics
+    assert "Durand" not in ics
+    page = text(client.get(f"/demandes/suivi/{token}"))
+    assert "Confirmée" in page and "en attente de la confirmation" not in page
+    assert "Intervenant·es confirmé·es : la rencontre est confirmée" in page
+
+    lifecycle.reschedule_event(organizer, event, start_at=start + timedelta(days=1),
+                               end_at=start + timedelta(days=1, hours=2))
+    db.session.commit()
+    page = text(client.get(f"/demandes/suivi/{token}"))
+    assert "Rencontre replanifiée" in page and "vendredi 15 janvier 2027, 09:00" in page
+    assert "Programmée — en attente de la confirmation des intervenant·es" in page
+    history = page.split("Historique")[1].split("</ol>")[0]
+    assert history.index("Rencontre programmée") < history.index("Intervenant·es confirmé·es") \
+        < history.index("Rencontre replanifiée")
