@@ -139,7 +139,7 @@ def event_scheduled(event: Event, actor: User | None) -> None:
 
 
 def event_rescheduled(event: Event, actor: User | None, *, old_start: datetime, old_end: datetime,
-                      retimed: bool = True) -> None:
+                      retimed: bool) -> None:
     """The time or place changed: updated invitation (REQUEST, SEQUENCE bumped) to everyone
     concerned. After a new time, role models are asked again by their own invitation
     (app/services/pairing/invitations.py `invitation_renewed`), not by this email."""

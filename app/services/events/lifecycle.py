@@ -31,6 +31,7 @@ from sqlalchemy import select
 from app import local_time
 from app.extensions import db
 from app.models import (
+    Assignment,
     AssignmentStatus,
     Event,
     EventSchool,
@@ -204,7 +205,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     return event
 
 
-def _ask_again(actor: User, event: Event) -> list:
+def _ask_again(actor: User, event: Event) -> list[Assignment]:
     """A new time: every role model who said yes (or was confirmed) is invited again, and every
     one still invited gets a fresh invitation (see the module docstring)."""
     now = utcnow()
