@@ -170,7 +170,8 @@ def schedule_request(actor: User, request: VisitRequest, data: EventData) -> Eve
 
 
 def update_event(actor: User, event: Event, data: EventData) -> Event:
-    """Edit an event. A change of time or place bumps SEQUENCE and tells everyone concerned.
+    """Edit an event. A change of time or place bumps SEQUENCE and tells everyone concerned; a
+    new time asks the role models again (module docstring).
     Under the event's lock: never fewer seats than people holding one, never fewer places than
     pupils expected, never a new time that one of its role models already gave elsewhere."""
     access.require_event_organizer(actor, event)
