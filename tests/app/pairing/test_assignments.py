@@ -190,3 +190,32 @@ def test_illegal_assignment_transitions_are_refused_with_a_message(db, organizer
     assert proposed.status == AssignmentStatus.PROPOSED
     with pytest.raises(Conflict):
         assignments.accept(proposed)
+
+
+def test_a_new_time_asks_again_and_a_confirmed_yes_is_confirmed_at_once(db, organizer, create_event,
+                                                                        create_assignment):
+    from app.services.events import lifecycle
+
+    event = create_event(organizer=organizer, role_models_min=1, role_models_max=2)
+    chosen, accepted = create_assignment(event=event), create_assignment(event=event)
+    for a in (chosen, accepted):
+        assignments.invite(organizer, a)
+        assignments.accept(a)
+    assignments.confirm(organizer, chosen)
+    assert event.status == EventStatus.CONFIRMED
+    versions = (chosen.link_version, accepted.link_version)
+    lifecycle.reschedule_event(organizer, event, start_at=event.start_at + timedelta(days=1),
+                               end_at=event.end_at + timedelta(days=1))
+    assert (chosen.status, accepted.status) == (AssignmentStatus.INVITED, AssignmentStatus.INVITED)
+    assert (chosen.link_version, accepted.link_version) == (versions[0] + 1, versions[1] + 1)
+    assert event.status == EventStatus.SCHEDULED and chosen.confirmed_at is not None
+
+    assignments.accept(chosen)  # the organizer had chosen her: confirmed again directly
+    assignments.accept(accepted)  # never confirmed: waits for the organizer, as any yes
+    assert (chosen.status, accepted.status) == (AssignmentStatus.CONFIRMED, AssignmentStatus.ACCEPTED)
+    assert event.status == EventStatus.CONFIRMED
+    trail = audit.trail(chosen)
+    assert [e.action for e in trail][-3:] == ["assignment.asked_again", "assignment.accepted", "assignment.confirmed"]
+    assert trail[-1].actor_label == "system" and trail[-1].details["again"] == "accepted_new_time"
+    assert [m.subject.split(" : ")[0] for m in _mails_to(chosen.role_model.user.email)][-2:] == [
+        "Nouvel horaire, merci de confirmer", "Participation confirmée"]
