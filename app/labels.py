@@ -41,7 +41,8 @@ JOB_FAMILIES = {
     "executive": _l("Dirigeante, dirigeant"),
     "apprentice": _l("Apprentie, apprenti"),
 }
-ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Active / actif"), "paused": _l("En pause")}
+ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Active / actif"), "paused": _l("En pause"),
+                       "declined": _l("Candidature refusée")}
 CONTACT_ROLES = {
     "teacher": _l("Professeur·e"),
     "cpe": _l("CPE"),
@@ -126,12 +127,43 @@ AUDIT_ACTIONS = {
     "assignment.expired": _l("Invitation expirée"),
     "assignment.backfilled": _l("Remplacement proposé par le matching"),
     "role_model.approved": _l("Candidature validée"),
+    "role_model.declined": _l("Candidature refusée"),
     "role_model.paused": _l("Mise en pause"),
     "role_model.resumed": _l("Reprise"),
     "email.requeued": _l("Courriel renvoyé"),
 }
-EMAIL_STATUSES = {"pending": _l("En attente"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
+EMAIL_STATUSES = {"pending": _l("En attente d'envoi"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
                   "failed": _l("Échec")}
+# What an email is, by the template it was written from (OutboxEmail.kind).
+EMAIL_KINDS = {
+    "account_exists": _l("Compte déjà existant"),
+    "assignment_answer": _l("Réponse d'un·e intervenant·e"),
+    "assignment_cancelled": _l("Participation annulée"),
+    "assignment_confirmed": _l("Participation confirmée"),
+    "assignment_invitation": _l("Invitation à intervenir"),
+    "backfill_proposed": _l("Remplacement proposé"),
+    "event_cancelled": _l("Rencontre annulée"),
+    "event_rescheduled": _l("Rencontre déplacée"),
+    "event_scheduled": _l("Rencontre programmée"),
+    "feedback_request": _l("Demande de retour"),
+    "magic_link": _l("Lien de connexion"),
+    "reminder": _l("Rappel"),
+    "request_cancelled": _l("Demande annulée"),
+    "request_declined": _l("Demande refusée"),
+    "request_new": _l("Nouvelle demande"),
+    "request_received": _l("Accusé de réception de demande"),
+    "request_withdrawn": _l("Demande retirée"),
+    "role_model_application": _l("Candidature bien reçue"),
+    "role_model_application_new": _l("Nouvelle candidature"),
+    "role_model_declined": _l("Candidature refusée"),
+    "role_model_invited": _l("Invitation à rejoindre"),
+    "role_model_welcome": _l("Candidature validée"),
+}
+# The calendar part an email carries (iTIP METHOD), in plain words.
+ICS_METHODS = {"REQUEST": _l("Invitation d'agenda"), "CANCEL": _l("Annulation d'agenda"),
+               "REPLY": _l("Réponse d'agenda"), "PUBLISH": _l("Agenda"), "COUNTER": _l("Contre-proposition d'agenda"),
+               "REFRESH": _l("Demande d'agenda à jour"), "ADD": _l("Ajout à l'agenda"),
+               "DECLINECOUNTER": _l("Contre-proposition refusée")}
 MATCH_REASONS = {
     "topic": _l("Thèmes en phase avec la demande"),
     "region": _l("Même région"),

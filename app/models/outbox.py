@@ -50,7 +50,13 @@ class OutboxEmail(db.Model):
     # Why this email exists, e.g. "reminder:7d:assignment:42"; unique so a retried job
     # cannot queue the same email twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # What the email is (its template's name, e.g. "request_received"), for the outbox page.
+    kind: Mapped[str] = mapped_column(String(60), default="")
+    # What it is about, so an organizer sees the emails of their scope: an event, a school's
+    # request, a role model (applications, welcome). None of them: a sign-in email.
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("visit_requests.id", ondelete="SET NULL"), index=True)
+    role_model_id: Mapped[int | None] = mapped_column(ForeignKey("role_models.id", ondelete="SET NULL"), index=True)
     status: Mapped[EmailStatus] = mapped_column(
         enum_column_type(EmailStatus, "email_status"), default=EmailStatus.PENDING
     )

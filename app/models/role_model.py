@@ -28,12 +28,14 @@ class RoleModelStatus(Status):
     PENDING = "pending"
     ACTIVE = "active"
     PAUSED = "paused"
+    DECLINED = "declined"  # an application an organizer turned down, with a reason sent to the person
 
 
 allow(
     RoleModelStatus,
     {
-        RoleModelStatus.PENDING: {RoleModelStatus.ACTIVE},
+        RoleModelStatus.PENDING: {RoleModelStatus.ACTIVE, RoleModelStatus.DECLINED},
+        RoleModelStatus.DECLINED: set(),
         RoleModelStatus.ACTIVE: {RoleModelStatus.PAUSED},
         RoleModelStatus.PAUSED: {RoleModelStatus.ACTIVE},
     },

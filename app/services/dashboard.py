@@ -1,5 +1,7 @@
-"""What needs an organizer now, in their scope: new requests, events short of role models,
-invitations left unanswered, clashes found by calendar sync, and this week's events.
+"""What needs an organizer now, in their scope, as a to-do list: participations accepted and
+waiting for confirmation, new requests, events short of role models, invitations left unanswered
+(and when they expire), clashes found by calendar sync, applications to review, emails that failed
+and a sender that is not running; then this week's events.
 
 Each list is one query (plus one for its counts), so the page costs the same number of
 statements whatever the size of the data.
@@ -7,7 +9,7 @@ statements whatever the size of the data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
@@ -22,12 +24,15 @@ from app.models import (
     Event,
     EventStatus,
     RequestStatus,
+    RoleModel,
+    RoleModelStatus,
     School,
     User,
     VisitRequest,
 )
 from app.models.types import utcnow
 from app.services.common import scope
+from app.services.mail import outbox_desk
 
 OPEN_EVENT = (EventStatus.SCHEDULED, EventStatus.CONFIRMED)
 
@@ -49,10 +54,24 @@ class Dashboard:
     conflicts: list[tuple[Assignment, BusyInterval]]
     this_week: list[Event]
     stale_after_days: int
+    to_confirm: list[Assignment] = field(default_factory=list)
+    to_confirm_total: int = 0
+    expire_after_days: int = 7
+    applications_total: int = 0
+    failed_emails: int = 0
+    sender: outbox_desk.SenderState | None = None
 
     @property
     def is_quiet(self) -> bool:
-        return not (self.new_requests or self.short_events or self.stale_invitations or self.conflicts)
+        return not (self.to_confirm or self.new_requests or self.short_events or self.stale_invitations
+                    or self.conflicts or self.applications_total or self.failed_emails
+                    or (self.sender is not None and self.sender.stalled))
+
+    def expires_at(self, assignment: Assignment) -> datetime | None:
+        """When an unanswered invitation expires (the expire_invitations job's rule)."""
+        if assignment.invited_at is None:
+            return None
+        return assignment.invited_at + timedelta(days=self.expire_after_days)
 
 
 def _count(statuses) -> object:
@@ -63,8 +82,28 @@ def _count(statuses) -> object:
 
 
 def needs_attention(user: User, *, now: datetime | None = None, stale_after_days: int = 3, limit: int = 10,
-                    horizon_days: int = 60) -> Dashboard:
+                    horizon_days: int = 60, expire_after_days: int = 7) -> Dashboard:
     now = now or utcnow()
+
+    # Accepted and waiting for the organizer's word: the first thing to do.
+    accepted = (
+        select(Assignment).join(Assignment.event)
+        .options(contains_eager(Assignment.event), joinedload(Assignment.role_model))
+        .where(Assignment.status == AssignmentStatus.ACCEPTED, Event.status.in_(OPEN_EVENT), Event.start_at >= now)
+    )
+    accepted = scope.restrict(accepted, user, Event.academie)
+    to_confirm_total = db.session.scalar(select(func.count()).select_from(accepted.order_by(None).subquery()))
+    to_confirm = list(db.session.scalars(
+        accepted.order_by(Assignment.responded_at.is_(None), Assignment.responded_at, Assignment.id).limit(limit)))
+
+    applications = scope.restrict_role_models(
+        select(func.count(RoleModel.id))
+        .where(RoleModel.status == RoleModelStatus.PENDING, RoleModel.anonymised_at.is_(None)),
+        user,
+    )
+    applications_total = db.session.scalar(applications) or 0
+    failed_emails = outbox_desk.counts(user)["failed"]
+    sender = outbox_desk.sender_state(now=now)
 
     new = (
         select(VisitRequest).join(VisitRequest.school).options(contains_eager(VisitRequest.school))
@@ -125,5 +164,7 @@ def needs_attention(user: User, *, now: datetime | None = None, stale_after_days
     this_week = list(db.session.scalars(scope.restrict(week, user, Event.academie)))
 
     return Dashboard(new_requests, new_total or 0, short_events, stale_invitations, conflicts, this_week,
-                     stale_after_days)
+                     stale_after_days, to_confirm=to_confirm, to_confirm_total=to_confirm_total or 0,
+                     expire_after_days=expire_after_days, applications_total=applications_total,
+                     failed_emails=failed_emails, sender=sender)
 

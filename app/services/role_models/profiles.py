@@ -12,6 +12,7 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.links import external_url
@@ -23,6 +24,7 @@ from app.models import (
     Event,
     EventType,
     JobFamily,
+    OrganizerScope,
     RoleModel,
     RoleModelDepartement,
     RoleModelStatus,
@@ -31,7 +33,7 @@ from app.models import (
     limits,
 )
 from app.models.types import utcnow
-from app.reference.academies import ACADEMIE_BY_DEPARTEMENT
+from app.reference.academies import ACADEMIE_BY_DEPARTEMENT, academie_name
 from app.services.accounts import magic_links, users
 from app.services.common import access, audit, scope, text
 from app.services.common.errors import Conflict, FieldKey, Invalid, NotAllowed
@@ -164,15 +166,67 @@ def apply(email: str, data: ProfileData, *, locale: str = "fr") -> RoleModel | N
     audit.record("public", rm, "role_model.applied")
     queue_email(to=user.email, to_name=user.full_name, template="role_model_application", locale=locale,
                 context={"role_model": rm}, dedupe_key=f"role_model:{rm.id}:applied")
+    _tell_organizers_of_application(rm)
     return rm
+
+
+def _organizers_of(academies: set[str]) -> list[User]:
+    """Enabled organizers of any of these académies; the admins when nobody covers them (an
+    applicant who only works remotely, or an académie without organizer yet)."""
+    found = list(db.session.scalars(
+        select(User).join(OrganizerScope, OrganizerScope.user_id == User.id)
+        .where(OrganizerScope.academie.in_(sorted(academies)), User.role == UserRole.ORGANIZER,
+               User.is_enabled.is_(True))
+        .order_by(User.id).distinct()
+    )) if academies else []
+    return found or list(db.session.scalars(
+        select(User).where(User.role == UserRole.ADMIN, User.is_enabled.is_(True)).order_by(User.id)))
+
+
+def _tell_organizers_of_application(rm: RoleModel) -> None:
+    """Each organizer who sees the applicant (app/services/common/scope.py) gets one email."""
+    academies = {ACADEMIE_BY_DEPARTEMENT[d].code for d in rm.departement_codes if d in ACADEMIE_BY_DEPARTEMENT}
+    url = external_url("organizer.role_model_applications")
+    names = ", ".join(sorted(academie_name(a) for a in academies))
+    for organizer in _organizers_of(academies):
+        queue_email(to=organizer.email, to_name=organizer.full_name, template="role_model_application_new",
+                    locale=organizer.locale or "fr", role_model=rm,
+                    context={"applicant": rm, "academies": names, "applications_url": url},
+                    dedupe_key=f"role_model:{rm.id}:applied:{organizer.id}")
 
 
 def pending_applications(actor: User) -> list[RoleModel]:
     access.require_organizer(actor)
     query = (select(RoleModel)
              .where(RoleModel.status == RoleModelStatus.PENDING, RoleModel.anonymised_at.is_(None))
-             .order_by(RoleModel.created_at))
+             .options(selectinload(RoleModel.departements))
+             .order_by(RoleModel.created_at, RoleModel.id))
     return list(db.session.scalars(scope.restrict_role_models(query, actor)))
+
+
+def decline(actor: User, rm: RoleModel, reason: str) -> RoleModel:
+    """Turn an application down; the person gets the reason by email. The account stays, so
+    that she can still sign in to read what she sent, export or delete it."""
+    access.require_organizer(actor)
+    require_can_edit(actor, rm)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(fields={"reason": _l("Indiquez la raison : elle est envoyée à la personne.")})
+    if len(reason) > limits.REASON_MAX:
+        raise Invalid(fields={"reason": _l("2 000 caractères au plus.")})
+    errors = text.problems({"reason": (reason, text.FREE_TEXT)})
+    if errors:
+        raise Invalid(fields=errors)
+    if rm.status != RoleModelStatus.PENDING:
+        raise Conflict(_l("Cette candidature a déjà été traitée."), code="already_decided")
+    rm.status = RoleModelStatus.DECLINED
+    audit.record(actor, rm, "role_model.declined", reason=reason)
+    user = rm.user
+    if user is not None:
+        queue_email(to=user.email, to_name=user.full_name, template="role_model_declined", locale=user.locale,
+                    context={"role_model": rm, "reason": reason},
+                    dedupe_key=f"role_model:{rm.id}:declined")
+    return rm
 
 
 def approve(actor: User, rm: RoleModel) -> RoleModel:

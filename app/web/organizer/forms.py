@@ -120,6 +120,12 @@ class CancelForm(ReasonForm):
                                        Length(max=limits.REASON_MAX)])
 
 
+class ApplicationDeclineForm(ReasonForm):
+    reason = TextAreaField(_l("Raison du refus, envoyée à la personne"), filters=[_strip],
+                           validators=[DataRequired(_l("Indiquez la raison : elle est envoyée à la personne.")),
+                                       Length(max=limits.REASON_MAX)])
+
+
 class DeclineForm(ReasonForm):
     reason = TextAreaField(_l("Pourquoi la demande est déclinée"), filters=[_strip],
                            validators=[DataRequired(_l("Indiquez une raison.")), Length(max=limits.REASON_MAX)])

@@ -20,13 +20,15 @@ def outbox_list():
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 1000))
     emails = outbox_desk.list_emails(current_user, status=status, limit=PAGE + 1, offset=(page - 1) * PAGE)
     return render_template("organizer/outbox.html", emails=emails[:PAGE], has_more=len(emails) > PAGE, page=page,
-                           status=status, counts=outbox_desk.counts(current_user), action_form=ActionForm())
+                           status=status, counts=outbox_desk.counts(current_user), action_form=ActionForm(),
+                           sender=outbox_desk.sender_state())
 
 
 @bp.get("/courriels/<int:email_id>")
 def outbox_detail(email_id: int):
-    return render_template("organizer/outbox_email.html", email=outbox_desk.get_email(current_user, email_id),
-                           action_form=ActionForm())
+    email = outbox_desk.get_email(current_user, email_id)
+    return render_template("organizer/outbox_email.html", email=email, body=outbox_desk.masked_text(email.body_text),
+                           action_form=ActionForm(), sender=outbox_desk.sender_state())
 
 
 @bp.post("/courriels/<int:email_id>/renvoyer")

@@ -108,6 +108,8 @@ def assignment_confirm(assignment_id: int):
     if ActionForm().validate_on_submit():
         _result, error = units.attempt(assignments.confirm, current_user, assignment)
         flash(str(error.message) if error else _("Participation confirmée."), "error" if error else "success")
+    if request.form.get("retour") == "tableau":  # confirmed from the dashboard's to-do list
+        return redirect(url_for(".dashboard"))
     return _back(assignment.event_id)
 
 

@@ -1,4 +1,5 @@
-"""Role models seen by organizers: directory, profile, approve, pause, resume."""
+"""Role models seen by organizers: directory, applications (approve or decline with a reason),
+profile, pause, resume."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from app.models import JobFamily, RoleModelStatus
 from app.reference.academies import ACADEMIES
 from app.services.common import audit
 from app.services.role_models import calendar_sync, directory, profiles
-from app.web import units
-from app.web.organizer.forms import ActionForm
+from app.web import field_errors, units
+from app.web.organizer.forms import ActionForm, ApplicationDeclineForm
 from app.web.organizer.views import bp
 
 
@@ -51,4 +52,26 @@ def role_model_status(role_model_id: int, action: str):
         service, message = _ACTIONS[action]
         _result, error = units.attempt(service, current_user, rm)
         flash(str(error.message) if error else str(message), "error" if error else "success")
+    if request.form.get("retour") == "candidatures":  # approved from the list of applications
+        return redirect(url_for(".role_model_applications"))
     return redirect(url_for(".role_model_detail", role_model_id=role_model_id))
+
+
+@bp.get("/intervenants/candidatures")
+def role_model_applications():
+    return render_template("organizer/role_models/applications.html",
+                           pending=profiles.pending_applications(current_user), action_form=ActionForm())
+
+
+@bp.route("/intervenants/<int:role_model_id>/refuser", methods=["GET", "POST"])
+def role_model_decline(role_model_id: int):
+    rm = directory.get_role_model(current_user, role_model_id)  # out of scope: the same 404 as a missing id
+    form = ApplicationDeclineForm()
+    if form.validate_on_submit():
+        _rm, error = units.attempt(profiles.decline, current_user, rm, form.reason.data)
+        if error is None:
+            flash(_l("Candidature de %(name)s refusée : la raison lui a été envoyée.", name=rm.display_name),
+                  "success")
+            return redirect(url_for(".role_model_applications"))
+        field_errors.show(form, error)
+    return render_template("organizer/role_models/decline.html", rm=rm, form=form), 422 if form.errors else 200

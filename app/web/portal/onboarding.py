@@ -23,8 +23,8 @@ def _organizer() -> None:
 @login_required
 def applications():
     _organizer()
-    return render_template("portal/applications.html", pending=profiles.pending_applications(current_user),
-                           form=ConfirmForm())
+    # The page moved into the organizers' space (with its menu); old links and bookmarks follow.
+    return redirect(url_for("organizer.role_model_applications"))
 
 
 @bp.post("/candidatures/<int:role_model_id>/valider")
@@ -38,7 +38,7 @@ def approve(role_model_id: int):
             flash(str(error.message), "error")
         else:
             flash(_("%(name)s est validé·e et a reçu un lien pour se connecter.", name=rm.display_name), "success")
-    return redirect(url_for("portal.applications"))
+    return redirect(url_for("organizer.role_model_applications"))
 
 
 @bp.route("/inviter", methods=["GET", "POST"])

@@ -64,7 +64,7 @@ def test_apply_then_an_organizer_approves_and_a_link_arrives(db, client, auth, c
     lyon = create_user(email="lyon@example.org", academies=["lyon"])
     assert profiles.pending_applications(lyon) == []
     auth.login(toulouse.email)
-    page = client.get("/espace/candidatures")
+    page = client.get("/espace/candidatures", follow_redirects=True)  # moved into the organizers' space
     assert "Nadia Benali" in text(page)
     client.post(f"/espace/candidatures/{rm.id}/valider",
                 data={"csrf_token": csrf_token_of(page.get_data(as_text=True))})
