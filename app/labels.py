@@ -173,6 +173,11 @@ MATCH_REASONS = {
     "reliable": _l("Fiable (pas d'annulation tardive)"),
     "family_mix": _l("Apporte un autre type de métier"),
 }
+# What an organizer should see before inviting (app/matching/explain.py).
+MATCH_WARNINGS = {
+    "topic_far": _l("Métier éloigné du thème demandé"),
+    "language_missing": _l("Ne parle pas la langue demandée"),
+}
 MATCH_TERMS = {
     "topic": _l("Thèmes"), "region": _l("Région"), "distance": _l("Distance"), "language": _l("Langue"),
     "load": _l("Sollicitations récentes"), "reliability": _l("Fiabilité"), "family_mix": _l("Diversité des métiers"),

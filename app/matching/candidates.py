@@ -258,6 +258,7 @@ def _problem(ev: EventArrays, people: People, arcs, held: np.ndarray) -> tuple[P
         arcs=Arcs(
             event=arc_e, role_model=arc_rm, topic=prefs.topic_scores(asked[arc_e], offered[arc_rm]),
             same_region=same_region[home, place], distance=classes[home, place], language=(bit < 0) | speaks,
+            language_asked=bit >= 0,
         ),
         conflicts=travel_conflicts(ev.start, ev.end, ev.day, ev.place, prefs.travel_gap_matrix())
         if len(ev.ids) > 1 else np.zeros((0, 2), np.int64),

@@ -1,8 +1,12 @@
 """Readable explanations: why each person was proposed, who comes next, why seats stay empty.
 
 Codes (translated by the UI):
-- preferences satisfied: ``topic``, ``region``, ``nearby``, ``language``, ``light_load``,
-  ``reliable``, ``family_mix`` (first of their job family on the event);
+- preferences satisfied: ``topic`` (shares a topic the school asked for), ``region``,
+  ``nearby`` (same département: no distance cost), ``language`` (speaks the language asked for;
+  never claimed when none was asked), ``light_load``, ``reliable``, ``family_mix`` (first of
+  their job family on the event);
+- warnings, what an organizer should see before inviting: ``topic_far`` (topics were asked and
+  the person shares none), ``language_missing`` (does not speak the language asked for);
 - why a candidate is not on the event: ``caps_reached`` (monthly cap used up),
   ``conflicts`` (proposed on a conflicting event), ``solver_limit`` (free, so the solver stopped
   before proving optimality; never seen on an optimal plan);
@@ -32,6 +36,8 @@ class Candidate:
     terms: dict[str, int]
     satisfied: tuple[str, ...]
     blocked: str | None = None  # for alternatives: why they are not on the event now
+    warnings: tuple[str, ...] = ()
+    fit: int = 0  # 0-100, "adéquation": 100 when no preference cost applies (see fit_percent)
 
 
 @dataclass(frozen=True)
@@ -49,16 +55,41 @@ def _satisfied(problem: Problem, arcs: np.ndarray) -> list[tuple[str, ...]]:
     a, rms = problem.arcs, problem.role_models
     rm = a.role_model[arcs]
     flags = {
-        "topic": a.topic[arcs] >= 0.5,
+        "topic": a.topic[arcs] >= 1.0,  # 0.5 means nothing was asked: no claim either way
         "region": a.same_region[arcs],
-        "nearby": a.distance[arcs] <= 1,
-        "language": a.language[arcs],
+        "nearby": a.distance[arcs] == 0,  # any distance class above 0 costs points
+        "language": a.language[arcs] & a.language_asked[arcs],
         "light_load": rms.recent_load[rm] <= 2,
         "reliable": rms.reliability[rm] >= 0.9,
     }
+    return _codes(flags)
+
+
+def _warnings(problem: Problem, arcs: np.ndarray) -> list[tuple[str, ...]]:
+    a = problem.arcs
+    return _codes({"topic_far": a.topic[arcs] <= 0.0, "language_missing": ~a.language[arcs]})
+
+
+def _codes(flags: dict[str, np.ndarray]) -> list[tuple[str, ...]]:
     matrix = np.stack(list(flags.values()), axis=1)
     names = list(flags)
     return [tuple(n for n, ok in zip(names, row) if ok) for row in matrix.tolist()]
+
+
+def worst_arc_cost(weights: Weights) -> int:
+    """The highest preference cost one pair can have (every term at its worst)."""
+    return (weights.topic + weights.region + 3 * weights.distance + weights.language
+            + weights.load * weights.load_cap + weights.reliability)
+
+
+def fit_percent(cost: int, weights: Weights) -> int:
+    """Cost points (lower is better) as an "adéquation" people read: 100 % for a pair no
+    preference costs anything, 0 % for the worst pair. Family mix and spread, which depend on
+    the others chosen, are left out."""
+    worst = worst_arc_cost(weights)
+    if worst <= 0:
+        return 100
+    return int(round(100 * (1 - min(max(cost, 0), worst) / worst)))
 
 
 def _candidates(problem, weights, arcs, extra=None, blocked=None) -> list[Candidate]:
@@ -68,12 +99,15 @@ def _candidates(problem, weights, arcs, extra=None, blocked=None) -> list[Candid
     names = list(terms)
     matrix = np.stack([terms[n] for n in names], axis=1).tolist()
     satisfied = _satisfied(problem, arcs)
+    warnings = _warnings(problem, arcs)
     rms = problem.arcs.role_model[arcs].tolist()
     out = []
     for i, arc in enumerate(np.asarray(arcs).tolist()):
         row = dict(zip(names, matrix[i]))
         sat = satisfied[i] + (("family_mix",) if extra and row.get("family_mix") == 0 else ())
-        out.append(Candidate(arc, rms[i], sum(row.values()), row, sat, None if blocked is None else blocked[i]))
+        preference_cost = sum(v for k, v in row.items() if k in TERMS)
+        out.append(Candidate(arc, rms[i], sum(row.values()), row, sat, None if blocked is None else blocked[i],
+                             warnings[i], fit_percent(preference_cost, weights)))
     return out
 
 
@@ -212,4 +246,4 @@ def rank(
     return tuple(sorted(found, key=lambda c: (c.cost, c.arc)))
 
 
-__all__ = ["Candidate", "EventPlan", "explain", "rank", "TERMS"]
+__all__ = ["Candidate", "EventPlan", "explain", "fit_percent", "rank", "TERMS"]

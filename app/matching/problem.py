@@ -85,7 +85,8 @@ class Arcs:
 
     ``topic`` in [0, 1]: sector/topic match with what the school asked. ``same_region``: home
     region is the event's region. ``distance``: 0 same département, 1 neighbouring, 2 same
-    region, 3 further. ``language``: speaks the language asked for (True when none asked).
+    region, 3 further. ``language``: speaks the language asked for (True when none asked);
+    ``language_asked``: a language was asked for (explanations only; None: none was).
     """
 
     event: np.ndarray
@@ -94,6 +95,7 @@ class Arcs:
     same_region: np.ndarray
     distance: np.ndarray
     language: np.ndarray
+    language_asked: np.ndarray | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "event", _array(self.event, np.int64))
@@ -102,6 +104,8 @@ class Arcs:
         object.__setattr__(self, "same_region", _array(self.same_region, bool))
         object.__setattr__(self, "distance", _array(self.distance, np.int64))
         object.__setattr__(self, "language", _array(self.language, bool))
+        asked = np.zeros(len(self.event), bool) if self.language_asked is None else self.language_asked
+        object.__setattr__(self, "language_asked", _array(asked, bool))
 
     def __len__(self) -> int:
         return len(self.event)

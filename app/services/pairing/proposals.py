@@ -119,6 +119,8 @@ def _explanation(cands: Candidates, index: int, plan: EventPlan, position: int, 
         "cost": int(chosen.cost),
         "terms": {k: int(v) for k, v in chosen.terms.items()},
         "satisfied": list(chosen.satisfied),
+        "warnings": list(chosen.warnings),
+        "fit": int(chosen.fit),
         "rank": position + 1,
         "alternatives": [
             {"role_model_id": int(ids[c.role_model]), "cost": int(c.cost), "satisfied": list(c.satisfied),
@@ -195,7 +197,8 @@ def propose(event: Event, *, actor: User | str | None = ACTOR, now: datetime | N
             created.append(assignment)
     ranking = [
         {"role_model_id": int(cands.role_model_ids[c.role_model]), "cost": int(c.cost),
-         "satisfied": list(c.satisfied), "terms": {k: int(v) for k, v in c.terms.items()}}
+         "satisfied": list(c.satisfied), "warnings": list(c.warnings), "fit": int(c.fit),
+         "terms": {k: int(v) for k, v in c.terms.items()}}
         for c in rank(problem, 0, weights)
     ]
     return EventProposal(event, created, _outcome(cands, 0, plan), ranking)

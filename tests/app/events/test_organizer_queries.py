@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from app.extensions import db as _db
-from app.models import AssignmentStatus, BusyInterval, EmailStatus, ExternalCalendar, OutboxEmail, RequestStatus
+from app.models import (
+    AssignmentStatus,
+    BusyInterval,
+    EmailStatus,
+    ExternalCalendar,
+    OutboxEmail,
+    RequestStatus,
+    RoleModelStatus,
+)
 from app.models.types import utcnow
 from tests.support import factories
 
@@ -20,6 +28,7 @@ PAGES = [
     "/organisation/evenements/semaine?date={first}",
     "/organisation/evenements/mois?date={first}",
     "/organisation/intervenants",
+    "/organisation/intervenants/candidatures",
     "/organisation/courriels",
     "/organisation/planification?start={first}&end={last}",
 ]
@@ -41,6 +50,10 @@ def _seed(size: int, start: datetime) -> None:
             factories.create_assignment(event=event, role_model=rm, status=status, score=0.5,
                                         invited_at=(utcnow() - timedelta(days=9)
                                                     if status != AssignmentStatus.PROPOSED else None))
+        factories.create_assignment(event=event, role_model=factories.create_role_model(departements=["75"]),
+                                    status=AssignmentStatus.ACCEPTED, invited_at=utcnow() - timedelta(days=2),
+                                    responded_at=utcnow() - timedelta(days=1))
+        factories.create_role_model(departements=["75"], status=RoleModelStatus.PENDING)  # an application
         calendar = ExternalCalendar(role_model=role_models[i], url=f"https://example.org/{i}.ics")
         _db.session.add(calendar)
         _db.session.add(BusyInterval(calendar=calendar, role_model_id=role_models[i].id,
@@ -99,4 +112,6 @@ def test_the_seeded_data_is_really_on_the_pages(client, counts_for):
     ).get_data(as_text=True)
     assert week.count('class="chip') + next_week.count('class="chip') >= 4
     assert "Conflits d'agenda détectés" in dashboard and "occupé·e dans son agenda" in dashboard
-    assert "depuis plus de 3 jours" in dashboard and "invité·e le" in dashboard
+    assert "depuis plus de 3 jours" in dashboard and "invitation envoyée le" in dashboard
+    assert "a accepté — à confirmer" in dashboard and "candidatures à examiner" in dashboard
+    assert "courriels n'ont pas pu être envoyés" in dashboard

@@ -61,8 +61,27 @@ def test_preferences_same_region_before_far_away(db, create_event, create_role_m
     near = create_role_model(departements=["75"], home_departement="92")
     result = proposals.propose(event)
     assert [a.role_model_id for a in result.created] == [near.id]
-    assert {"region", "nearby"} <= set(result.created[0].explanation["satisfied"])
-    assert result.created[0].explanation["alternatives"][0]["role_model_id"] == far.id
+    explanation = result.created[0].explanation
+    assert "region" in explanation["satisfied"]
+    # Hauts-de-Seine next to Paris costs distance points: "nearby" is not claimed.
+    assert explanation["terms"]["distance"] > 0 and "nearby" not in explanation["satisfied"]
+    assert explanation["alternatives"][0]["role_model_id"] == far.id
+
+
+def test_badges_are_true_and_a_topic_mismatch_is_a_warning(db, create_event, create_role_model, create_request):
+    request, _ = create_request(topics=["aéronautique"])
+    event = create_event(role_models_max=2, visit_request_id=request.id, topics=["aéronautique"])
+    dairy = create_role_model(sectors=["agroalimentaire"], job_title="Directrice de laiterie", home_departement="75")
+    pilot = create_role_model(sectors=["aéronautique"], home_departement="75")
+    result = proposals.propose(event)
+    by_person = {a.role_model_id: a.explanation for a in result.created}
+    assert by_person[dairy.id]["warnings"] == ["topic_far"] and "topic" not in by_person[dairy.id]["satisfied"]
+    assert by_person[pilot.id]["warnings"] == [] and "topic" in by_person[pilot.id]["satisfied"]
+    for explanation in by_person.values():
+        assert "nearby" in explanation["satisfied"] and explanation["terms"]["distance"] == 0
+        assert "language" not in explanation["satisfied"]  # no language was asked
+        assert 0 <= explanation["fit"] <= 100
+    assert by_person[pilot.id]["fit"] > by_person[dairy.id]["fit"]
 
 
 def test_preferences_fair_spread_and_reliability(db, create_event, create_role_model, create_assignment):

@@ -207,7 +207,7 @@ def test_lists_exports_figures_and_plans_of_another_region_hold_nothing_of_paris
     answers = [lyon.get(path) for path in (
         "/organisation/", "/organisation/evenements?du=2027-03-01", "/organisation/evenements/semaine?date=2027-03-16",
         "/organisation/evenements/mois?date=2027-03-16", "/organisation/demandes?statut=all",
-        "/organisation/intervenants", "/organisation/courriels", "/espace/candidatures",
+        "/organisation/intervenants", "/organisation/courriels", "/organisation/intervenants/candidatures",
         f"/organisation/planification?{period}", f"/organisation/exports/evenements.csv?{period}",
         f"/organisation/statistiques?{period}", f"/organisation/statistiques.csv?{period}",
     )]
@@ -336,7 +336,8 @@ def test_walking_ids_never_shows_an_ile_de_france_name(app, grand_est):
     searches = ("", "Marchal", "Attend", "Turbomoteurs")  # parts only: a page shows what was searched
     pages = [client.get("/organisation/intervenants?q=" + q) for q in searches]
     pages += [client.get("/api/v1/role-models?q=" + q, headers=headers) for q in searches]
-    pages += [client.get("/espace/candidatures"), client.get(f"/organisation/evenements/{event.id}?q=Marchal")]
+    pages += [client.get("/organisation/intervenants/candidatures"),
+              client.get(f"/organisation/evenements/{event.id}?q=Marchal")]
     missing = {}
     for role_model_id in [*range(min(ids) - 2, max(ids) + 3), MISSING]:
         walked = {
