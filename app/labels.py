@@ -134,6 +134,15 @@ AUDIT_ACTIONS = {
 }
 EMAIL_STATUSES = {"pending": _l("En attente d'envoi"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
                   "failed": _l("Échec")}
+# The time zones events may take (app/reference/academies.py), by the names people know; Paris first.
+TIMEZONES = {
+    "Europe/Paris": _l("Paris (métropole)"),
+    "America/Guadeloupe": _l("Guadeloupe"),
+    "America/Martinique": _l("Martinique"),
+    "America/Cayenne": _l("Guyane"),
+    "Indian/Reunion": _l("La Réunion"),
+    "Indian/Mayotte": _l("Mayotte"),
+}
 # What an email is, by the template it was written from (OutboxEmail.kind).
 EMAIL_KINDS = {
     "account_exists": _l("Compte déjà existant"),

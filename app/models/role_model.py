@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -73,6 +74,11 @@ class RoleModel(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Set when the person deleted their account: the row stays, anonymised, for statistics.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Written from the fields above on every save (see `_fill_search_columns`): the directory
+    # searches without accents or case on any database, and filters sectors in SQL (so it can
+    # paginate): "|chimie|aeronautique|".
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    sector_keys: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
     departements: Mapped[list[RoleModelDepartement]] = relationship(
@@ -95,6 +101,23 @@ class RoleModel(db.Model):
 
 
 guard_transitions(RoleModel.status)
+
+
+def fold(value: str) -> str:
+    """Lower case without accents nor repeated spaces: "  Hélène  CÔTÉ" -> "helene cote"."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@event.listens_for(RoleModel, "before_insert")
+@event.listens_for(RoleModel, "before_update")
+def _fill_search_columns(mapper, connection, target: RoleModel) -> None:
+    words = [target.first_name, target.last_name, target.company, target.job_title, target.home_departement or "",
+             *(target.sectors or [])]
+    target.search_text = fold(" ".join(w or "" for w in words))
+    sectors = [fold(s) for s in target.sectors or [] if fold(s)]
+    target.sector_keys = f"|{'|'.join(sectors)}|" if sectors else ""
 
 
 class RoleModelDepartement(db.Model):

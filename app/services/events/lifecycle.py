@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from app import local_time
@@ -311,8 +312,9 @@ def _require_room_for_current(event: Event, data: EventData) -> None:
     errors = {}
     holding = bookings.seats_taken(event)
     if data.role_models_max < holding:
-        errors["role_models_max"] = _l("%(n)s intervenant·es ont déjà accepté ou sont confirmé·es : retirez-en avant "
-                                       "de réduire le maximum.", n=holding)
+        errors["role_models_max"] = lazy_ngettext(
+            "%(num)d personne a déjà accepté ou est confirmée : retirez-la avant de réduire le maximum.",
+            "%(num)d personnes ont déjà accepté ou sont confirmées : retirez-en avant de réduire le maximum.", holding)
     pupils = bookings.pupils_expected(event)
     if data.capacity is not None and data.capacity < pupils:
         errors["capacity"] = _l("Les classes inscrites comptent déjà %(n)s élèves.", n=pupils)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import local_time
@@ -23,6 +23,7 @@ from app.models import (
     RoleModelStatus,
     User,
 )
+from app.models.role_model import fold
 from app.models.types import utcnow
 from app.services.common import access, scope
 from app.services.common.errors import NotFound
@@ -73,19 +74,31 @@ def _engaged_count(now: datetime):
     )
 
 
-def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now: datetime | None = None,
-                     limit: int = 200) -> list[RoleModelRow]:
-    """Two queries whatever the data size (people, then their départements)."""
-    f = filters or RoleModelFilters()
-    engaged = _engaged_count(now or utcnow())
-    query = scope.restrict_role_models(
-        select(RoleModel, engaged)
-        .where(RoleModel.anonymised_at.is_(None))
-        .options(selectinload(RoleModel.departements))
-        .order_by(RoleModel.last_name, RoleModel.first_name, RoleModel.id)
-        .limit(limit),
-        user,
-    )
+PER_PAGE = 25
+
+
+@dataclass
+class DirectoryPage:
+    rows: list[RoleModelRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+
+def _filtered(query, user: User, f: RoleModelFilters, engaged):
+    query = scope.restrict_role_models(query.where(RoleModel.anonymised_at.is_(None)), user)
     if f.status in RoleModelStatus.__members__.values():
         query = query.where(RoleModel.status == RoleModelStatus(f.status))
     if f.job_family in JobFamily.__members__.values():
@@ -93,16 +106,38 @@ def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now
     if f.departement:
         query = query.where(RoleModel.id.in_(
             select(RoleModelDepartement.role_model_id).where(RoleModelDepartement.departement == f.departement)))
-    for word in [w for w in f.text.split() if w][:4]:
-        like = f"%{word}%"
-        query = query.where(or_(RoleModel.first_name.ilike(like), RoleModel.last_name.ilike(like),
-                                RoleModel.company.ilike(like), RoleModel.job_title.ilike(like)))
+    # Each word, folded like the stored column (no accents, no case), anywhere in name, company,
+    # job, sectors or home département; % and _ typed by people match themselves.
+    for word in [w for w in fold(f.text).split() if w][:4]:
+        query = query.where(RoleModel.search_text.contains(word, autoescape=True))
+    sector = fold(f.sector)
+    if sector and "|" not in sector:
+        query = query.where(RoleModel.sector_keys.contains(f"|{sector}|", autoescape=True))
     if f.available_this_month:
         query = query.where(RoleModel.status == RoleModelStatus.ACTIVE, engaged < RoleModel.monthly_cap)
-    rows = [RoleModelRow(rm, n) for rm, n in db.session.execute(query)]
-    if f.sector:  # a JSON list: filtered here, portable across SQLite and PostgreSQL
-        rows = [r for r in rows if f.sector in (r.role_model.sectors or [])]
-    return rows
+    return query
+
+
+def list_role_models(user: User, filters: RoleModelFilters | None = None, *, now: datetime | None = None,
+                     limit: int = 200, offset: int = 0) -> list[RoleModelRow]:
+    """Two queries whatever the data size (people, then their départements)."""
+    f = filters or RoleModelFilters()
+    engaged = _engaged_count(now or utcnow())
+    query = _filtered(select(RoleModel, engaged), user, f, engaged).options(selectinload(RoleModel.departements))
+    query = query.order_by(RoleModel.last_name, RoleModel.first_name, RoleModel.id).limit(limit).offset(offset)
+    return [RoleModelRow(rm, n) for rm, n in db.session.execute(query)]
+
+
+def directory_page(user: User, filters: RoleModelFilters | None = None, *, page: int = 1, per_page: int = PER_PAGE,
+                   now: datetime | None = None) -> DirectoryPage:
+    """One page of the directory and how many match: three queries whatever the data size."""
+    f = filters or RoleModelFilters()
+    engaged = _engaged_count(now or utcnow())
+    total = db.session.scalar(_filtered(select(func.count(RoleModel.id)), user, f, engaged)) or 0
+    last = max(1, -(-total // per_page))
+    page = min(max(1, page), last)
+    rows = list_role_models(user, f, now=now, limit=per_page, offset=(page - 1) * per_page)
+    return DirectoryPage(rows, total, page, per_page)
 
 
 def get_role_model(user: User, role_model_id: int, *options) -> RoleModel:

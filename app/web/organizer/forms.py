@@ -28,7 +28,8 @@ from app.services.events.lifecycle import EventData
 from app.web.days import DayInRange
 from app.web.form_text import TextForm
 
-TIMEZONES = sorted({a.timezone for a in ACADEMIES.values()})
+# The académies' zones, Paris first, then outre-mer in the order of the reference list.
+TIMEZONES = list(dict.fromkeys(["Europe/Paris", *(a.timezone for a in ACADEMIES.values())]))
 
 
 def _strip(value):
@@ -46,7 +47,8 @@ class EventForm(TextForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Indiquez une date valide.")), DayInRange()])
     start_time = TimeField(_l("Début"), validators=[InputRequired(_l("Indiquez une heure de début valide."))])
     end_time = TimeField(_l("Fin"), validators=[InputRequired(_l("Indiquez une heure de fin valide."))])
-    timezone = SelectField(_l("Fuseau horaire"), choices=[SelectChoice(z) for z in TIMEZONES],
+    timezone = SelectField(_l("Fuseau horaire"),
+                           choices=[SelectChoice(z, labels.TIMEZONES.get(z, z)) for z in TIMEZONES],
                            default=local_time.DISPLAY_TIMEZONE)
     departement = StringField(_l("Département"), filters=[_strip],
                               validators=[DataRequired(_l("Indiquez le département.")),

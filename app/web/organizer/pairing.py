@@ -170,8 +170,11 @@ def plan_run():
         if error:
             flash(str(error.message), "error")
         else:
-            flash(_("%(events)d événement(s) ouverts, %(proposed)d proposition(s) sur %(missing)d place(s) à pourvoir.",
-                    events=summary.events, proposed=summary.seats_proposed, missing=summary.seats_missing), "success")
+            flash(" ".join((
+                ngettext("%(num)d événement ouvert :", "%(num)d événements ouverts :", summary.events),
+                ngettext("%(num)d proposition", "%(num)d propositions", summary.seats_proposed),
+                ngettext("pour %(num)d place à pourvoir.", "pour %(num)d places à pourvoir.", summary.seats_missing),
+            )), "success")
             short = [o for o in summary.outcomes if o.seats_left]
             if short:
                 flash(ngettext("%(num)d événement reste incomplet : voir le détail ci-dessous.",

@@ -23,11 +23,15 @@ def role_model_list():
         sector=request.args.get("secteur", ""), job_family=request.args.get("famille", ""),
         departement=request.args.get("departement", "")[:3], available_this_month=request.args.get("dispo") == "1",
     )
-    rows = directory.list_role_models(current_user, filters)
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    found = directory.directory_page(current_user, filters, page=page)
     departements = sorted({d for a in (current_user.academies or ACADEMIES) if a in ACADEMIES
                            for d in ACADEMIES[a].departements})
-    return render_template("organizer/role_models/list.html", rows=rows, filters=filters, families=JobFamily,
-                           statuses=RoleModelStatus, departements=departements)
+    # The filters as they are in the URL, for the pager's links.
+    kept = {k: request.args[k] for k in ("q", "statut", "secteur", "famille", "departement", "dispo")
+            if request.args.get(k)}
+    return render_template("organizer/role_models/list.html", found=found, rows=found.rows, filters=filters,
+                           families=JobFamily, statuses=RoleModelStatus, departements=departements, kept=kept)
 
 
 @bp.get("/intervenants/<int:role_model_id>")

@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 6c52ae5b6e00
+Revision ID: 1d8532f66594
 Revises: 
-Create Date: 2026-12-05 03:44:29.992331
+Create Date: 2026-12-05 03:50:50.773168
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '6c52ae5b6e00'
+revision = '1d8532f66594'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -154,6 +154,8 @@ def upgrade():
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('anonymised_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('sector_keys', sa.Text(), nullable=False),
     sa.CheckConstraint('monthly_cap >= 0 AND monthly_cap <= 60', name=op.f('ck_role_models_monthly_cap_range')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_models_user_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_models')),
