@@ -225,4 +225,4 @@ def test_matching_proposes_on_the_event_page_and_over_a_period(db, client, organ
                            data={"start": "2027-03-15", "end": "2027-03-21", "csrf_token": token})
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 proposition(s)" in html and other.title in html
+    assert "1 proposition pour" in html and other.title in html
