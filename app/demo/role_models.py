@@ -36,7 +36,8 @@ def seed_role_models(rng: random.Random) -> list[RoleModel]:
         home = rng.choice(list(data.COMMUNES))
         email = f"{data.ascii_slug(first)}.{data.ascii_slug(last)}.{i}@demo.rencontres.example"
         user = User(email=email, full_name=f"{first} {last}", role=UserRole.ROLE_MODEL)
-        status = rng.choices(list(RoleModelStatus), weights=[8, 84, 8])[0]
+        status = rng.choices((RoleModelStatus.PENDING, RoleModelStatus.ACTIVE, RoleModelStatus.PAUSED),
+                             weights=[8, 84, 8])[0]
         rm = RoleModel(
             user=user,
             first_name=first,
