@@ -64,10 +64,16 @@ def _scoped(query, user: User):
     return query if condition is None else query.where(condition)
 
 
-def list_emails(user: User, *, status: str = "", limit: int = 100, offset: int = 0) -> list[OutboxEmail]:
+def list_emails(user: User, *, status: str = "", recipient: str = "", limit: int = 100,
+                offset: int = 0) -> list[OutboxEmail]:
+    """Newest first; `recipient` (part of an address or a name) answers "I got nothing"."""
     query = select(OutboxEmail).order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
     if status in EmailStatus.__members__.values():
         query = query.where(OutboxEmail.status == EmailStatus(status))
+    recipient = " ".join(recipient.split())[:200]
+    if recipient:
+        query = query.where(or_(OutboxEmail.to_address.icontains(recipient, autoescape=True),
+                                OutboxEmail.to_name.icontains(recipient, autoescape=True)))
     return list(db.session.scalars(_scoped(query, user).limit(limit).offset(offset)))
 
 

@@ -17,11 +17,13 @@ PAGE = 50
 @bp.get("/courriels")
 def outbox_list():
     status = request.args.get("statut", "")
+    recipient = request.args.get("destinataire", "")[:200]
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 1000))
-    emails = outbox_desk.list_emails(current_user, status=status, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    emails = outbox_desk.list_emails(current_user, status=status, recipient=recipient, limit=PAGE + 1,
+                                     offset=(page - 1) * PAGE)
     return render_template("organizer/outbox.html", emails=emails[:PAGE], has_more=len(emails) > PAGE, page=page,
-                           status=status, counts=outbox_desk.counts(current_user), action_form=ActionForm(),
-                           sender=outbox_desk.sender_state())
+                           status=status, recipient=recipient, counts=outbox_desk.counts(current_user),
+                           action_form=ActionForm(), sender=outbox_desk.sender_state())
 
 
 @bp.get("/courriels/<int:email_id>")

@@ -111,3 +111,20 @@ def test_the_sender_notice_shows_when_emails_wait_and_nobody_sends(db, client, a
     _db.session.execute(OutboxEmail.__table__.update().values(next_attempt_at=now))
     _db.session.flush()
     assert not outbox_desk.sender_state(now=now).stalled
+
+
+def test_searching_a_recipient_shows_what_she_was_sent(db, client, auth, create_user, create_request,
+                                                      create_contact, create_school):
+    organizer = create_user(academies=["paris"])
+    school = create_school()
+    request, token = create_request(school=school, contact=create_contact(school=school,
+                                                                          email="m.durand@college.example"))
+    request_emails.request_received(request, followup_token=token, feed_token=FEED_TOKEN)
+    other, other_token = create_request()
+    request_emails.request_received(other, followup_token=other_token, feed_token=FEED_TOKEN)
+    assert [e.to_address for e in outbox_desk.list_emails(organizer, recipient="DURAND@college")] == [
+        "m.durand@college.example"]
+    assert outbox_desk.list_emails(organizer, recipient="100%") == []
+    auth.login(organizer.email)
+    page = _page(client, "/organisation/courriels?destinataire=durand")
+    assert "m.durand@college.example" in page and other.contact.email not in page
