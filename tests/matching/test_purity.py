@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE = ["problem", "costs", "conflicts", "flow", "exact", "solver", "explain", "greedy"]
+PURE = ["problem", "costs", "conflicts", "flow", "exact", "solver", "explain", "greedy", "rotations",
+        "rotations.values", "rotations.measure", "rotations.baseline", "rotations.greedy", "rotations.explain",
+        "rotations.planner"]
 
 # Load app.matching without running app/__init__.py (the Flask factory lives there).
 PROBE = f"""

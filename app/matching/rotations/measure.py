@@ -45,7 +45,7 @@ def evaluate(instance: Instance, plan: Plan) -> Objective:
     seated = Counter((t, r) for g, r, t in plan.cells() if g in groups)
     idle = [sum(1 for r in instance.table_rounds(t) if not seated[t.id, r]) for t in instance.tables]
     return Objective(
-        shortfall=max((target[g] - met[g] for g in met), default=0) if met else 0,
+        shortfall=max([0] + [target[g] - met[g] for g in met]),
         min_families=min(met.values(), default=0),
         total_families=sum(met.values()),
         visits=sum(seated.values()),

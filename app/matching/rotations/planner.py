@@ -30,13 +30,14 @@ from ortools.sat.python import cp_model
 
 from .baseline import cyclic_plan
 from .explain import explain
-from .measure import evaluate, reachable_families, targets
+from .greedy import greedy_plan
+from .measure import evaluate, families_met, reachable_families, targets
 from .values import Bound, Instance, Move, Plan, Rotation, Stage
 
 
 @dataclass(frozen=True)
 class Settings:
-    time_limit: float = 2.0  # seconds for all stages together
+    time_limit: float = 1.9  # seconds for the whole call (building the model included)
     workers: int = 2         # CP-SAT search workers (the machine has few cores)
     seed: int = 0
 
@@ -55,8 +56,9 @@ class _Model:
             for ti in range(len(tables)):
                 for r in sorted(present & table_rounds[ti]):
                     self.x[gi, ti, r] = m.NewBoolVar(f"x{gi}_{ti}_{r}")
-        by_gr, by_tr, by_gt = defaultdict(list), defaultdict(list), defaultdict(list)
+        by_g, by_gr, by_tr, by_gt = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
         for (gi, ti, r), var in self.x.items():
+            by_g[gi].append(len(tables[ti].families) * var)
             by_gr[gi, r].append(var)
             by_tr[ti, r].append(var)
             by_gt[gi, ti].append(var)
@@ -74,32 +76,50 @@ class _Model:
         target = targets(instance)
         reach = reachable_families(instance)
         self.met_count = []
+        self.flags: dict[tuple[int, str], cp_model.IntVar] = {}
         top = max(target.values(), default=0)
         self.shortfall = m.NewIntVar(0, top, "shortfall")
+        met_by_family = defaultdict(list)
+        group_bounds = []
         for gi, group in enumerate(groups):
             met = []
             for family in sorted(reach[group.id]):
                 visits = [v for ti, t in enumerate(tables) if family in t.families for v in by_gt.get((gi, ti), ())]
                 if not visits:
                     continue
-                flag = m.NewBoolVar(f"m{gi}_{family}")
+                flag = self.flags[gi, family] = m.NewBoolVar(f"m{gi}_{family}")
                 m.Add(flag <= sum(visits))
                 met.append(flag)
+                met_by_family[family].append(flag)
             count = sum(met) if met else 0
             self.met_count.append(count)
             if target[group.id]:
                 m.Add(count + self.shortfall >= target[group.id])
+            # redundant, for the LP bound: no more families than the tables it can visit bring
+            sizes = sorted((len(t.families) for ti, t in enumerate(tables) if by_gt.get((gi, ti))), reverse=True)
+            group_bounds.append(min(len(met), sum(sizes[:len(instance.group_rounds(group))])))
+            if met:
+                m.Add(count <= sum(by_g[gi]))
+                m.Add(count <= group_bounds[-1])
+        # redundant too: a family meets no more groups than its tables have seats over the block
+        family_bounds = {}
+        for family, flags in met_by_family.items():
+            seats = sum(t.capacity * len(table_rounds[ti]) for ti, t in enumerate(tables) if family in t.families)
+            family_bounds[family] = min(len(flags), seats)
+            if seats < len(flags):
+                m.Add(sum(flags) <= seats)
         self.total = sum(self.met_count) if groups else 0
         self.visits = sum(self.x.values()) if self.x else 0
 
         # busy[t, r] = 1 only if the table receives a group in round r
         self.available = sum(len(rs) for rs in table_rounds)
         self.most_idle = m.NewIntVar(0, R, "most_idle")
+        self.busy: dict[tuple[int, int], cp_model.IntVar] = {}
         busy_all = []
         for ti in range(len(tables)):
             busy = []
             for r in sorted(table_rounds[ti]):
-                flag = m.NewBoolVar(f"b{ti}_{r}")
+                flag = self.busy[ti, r] = m.NewBoolVar(f"b{ti}_{r}")
                 m.Add(flag <= sum(by_tr.get((ti, r), [])))
                 busy.append(flag)
             busy_all.extend(busy)
@@ -107,14 +127,46 @@ class _Model:
                 m.Add(len(busy) - sum(busy) <= self.most_idle)
         self.empty = self.available - sum(busy_all) if busy_all else self.available
 
+        # bounds any plan obeys: a stage whose plan reaches its bound is proven optimal
+        present = [sum(1 for g in groups if r in instance.group_rounds(g)) for r in range(R)]
+        seats = [sum(t.capacity for ti, t in enumerate(tables) if r in table_rounds[ti]) for r in range(R)]
+        open_tables = [sum(1 for rs in table_rounds if r in rs) for r in range(R)]
+        self.visits_bound = sum(min(p, s) for p, s in zip(present, seats))
+        self.empty_bound = sum(max(0, t - p) for t, p in zip(open_tables, present))
+        self.idle_bound = -(-self.empty_bound // len(tables)) if tables else 0
+        self.total_bound = min(sum(group_bounds), sum(family_bounds.values()))
+
     def hint(self, plan: Plan) -> None:
-        """Start the search from ``plan`` (its cells the model allows)."""
-        self.model.ClearHints()
-        tables = {t.id: ti for ti, t in enumerate(self.instance.tables)}
+        """Start the search from ``plan``: every variable hinted, so CP-SAT takes it as its
+        first solution instead of trying to complete it."""
+        m, instance = self.model, self.instance
+        m.ClearHints()
+        tables = {t.id: ti for ti, t in enumerate(instance.tables)}
         chosen = {(gi, tables.get(plan.table(g.id, r)), r)
-                  for gi, g in enumerate(self.instance.groups) for r in range(self.instance.rounds)}
+                  for gi, g in enumerate(instance.groups) for r in range(instance.rounds)}
         for key, var in self.x.items():
-            self.model.AddHint(var, key in chosen)
+            m.AddHint(var, key in chosen)
+        met = families_met(instance, plan)
+        for (gi, family), var in self.flags.items():
+            m.AddHint(var, family in met[instance.groups[gi].id])
+        busy = {(ti, r) for gi, ti, r in chosen if ti is not None}
+        for key, var in self.busy.items():
+            m.AddHint(var, key in busy)
+        objective = evaluate(instance, plan)
+        m.AddHint(self.shortfall, objective.shortfall)
+        m.AddHint(self.most_idle, objective.most_idle)
+
+    def around(self, plan: Plan, moving: set[int]) -> _Model:
+        """A copy whose groups outside ``moving`` (indices) keep their path in ``plan``."""
+        copy = object.__new__(_Model)
+        copy.__dict__.update(self.__dict__)
+        copy.model = self.model.Clone()
+        tables = {t.id: ti for ti, t in enumerate(self.instance.tables)}
+        groups = self.instance.groups
+        for (gi, ti, r), var in self.x.items():
+            if gi not in moving:
+                copy.model.Add(var == int(tables.get(plan.table(groups[gi].id, r)) == ti))
+        return copy
 
     def plan(self, solver: cp_model.CpSolver) -> Plan:
         groups, tables = self.instance.groups, self.instance.tables
@@ -125,55 +177,82 @@ class _Model:
 class _Stages:
     """Runs the stages on one model within one time budget, each hinted with the last plan."""
 
-    def __init__(self, model: _Model, settings: Settings, start: Plan):
+    def __init__(self, model: _Model, settings: Settings, start: Plan, started: float):
         self.model, self.settings = model, settings
-        self.deadline = time.perf_counter() + settings.time_limit
+        self.deadline = started + settings.time_limit
         self.best = start
         self.stages: list[Stage] = []
+        self.secondary, self.secondary_max = None, 0
+        self.fixed: list[tuple] = []  # (expression, value, maximise) of each stage, to replay
+        self.reached: list[bool] = []  # whether each stage reached its known bound
 
-    def run(self, name: str, expression, maximise: bool) -> int:
+    def tie_break(self, expression, most: int) -> None:
+        """Among the optima of each later stage, prefer the plans where ``expression`` (an
+        integer between 0 and ``most``) is smallest: re-planning keeps the published cells while
+        it settles the families, so its last stage starts close to the published plan."""
+        self.secondary, self.secondary_max = expression, most
+
+    def run(self, name: str, expression, measure, maximise: bool, known: int | None = None) -> int:
+        """Optimise ``expression``, then fix its optimum (or the best value reached) for the
+        next stages. ``measure(plan)`` is its value on a plan (the plan from a stopped search
+        may beat the solver's own value, its indicator variables lagging). ``known``: a bound
+        every plan obeys: reaching it proves the stage without a search, and as a constraint it
+        lets CP-SAT stop as soon as a solution reaches it."""
         m = self.model
         started = time.perf_counter()
-        if isinstance(expression, int) or not m.x:  # nothing to decide
-            value = int(expression) if isinstance(expression, int) else 0
-            self.stages.append(Stage(name, "skipped", value, value, 0.0))
-            return value
-        m.hint(self.best)
-        (m.model.Maximize if maximise else m.model.Minimize)(expression)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.01, self.deadline - started)
-        solver.parameters.num_workers = self.settings.workers
-        solver.parameters.random_seed = self.settings.seed
-        status = solver.Solve(m.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # time out before any solution
-            value = _value(m, expression, self.best)
-            self.stages.append(Stage(name, "unsolved", value, value, time.perf_counter() - started))
+        value = measure(self.best)
+        if isinstance(expression, int) or not m.x or value == known:  # nothing to decide
+            self.stages.append(Stage(name, "skipped" if value != known else "optimal", value, value, 0.0))
         else:
-            self.best = m.plan(solver)
-            value = round(solver.ObjectiveValue())
-            bound = solver.BestObjectiveBound()
-            bound = math.floor(bound + 1e-6) if maximise else math.ceil(bound - 1e-6)
-            self.stages.append(Stage(name, "optimal" if status == cp_model.OPTIMAL else "feasible",
-                                     value, bound, time.perf_counter() - started))
-        # fix the optimum (or the value reached) for the next stages
-        m.model.Add(expression >= value) if maximise else m.model.Add(expression <= value)
+            m.hint(self.best)
+            if known is not None:
+                m.model.Add(expression <= known) if maximise else m.model.Add(expression >= known)
+            weight = self.secondary_max + 1
+            if self.secondary is None:
+                objective = expression
+            else:
+                objective = weight * expression + (-self.secondary if maximise else self.secondary)
+            (m.model.Maximize if maximise else m.model.Minimize)(objective)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = max(0.01, self.deadline - started)
+            solver.parameters.num_workers = self.settings.workers
+            solver.parameters.random_seed = self.settings.seed
+            status = solver.Solve(m.model)
+            bound = known
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                plan = m.plan(solver)
+                if (measure(plan) >= value) if maximise else (measure(plan) <= value):
+                    self.best, value = plan, measure(plan)
+                found = solver.BestObjectiveBound()
+                if self.secondary is not None:  # back to the bound of the stage's own expression
+                    found = (found + self.secondary_max) / weight if maximise else (found - self.secondary_max) / weight
+                found = math.floor(found + 1e-6) if maximise else math.ceil(found - 1e-6)
+                bound = found if known is None else (min(found, known) if maximise else max(found, known))
+            proven = status == cp_model.OPTIMAL or value == bound
+            status_name = "optimal" if proven else "feasible" if status == cp_model.FEASIBLE else "unsolved"
+            self.stages.append(Stage(name, status_name, value, bound, time.perf_counter() - started))
+        if not isinstance(expression, int):
+            m.model.Add(expression >= value) if maximise else m.model.Add(expression <= value)
+            self.fixed.append((expression, value, maximise))
+        self.reached.append(value == known)
         return value
 
-
-def _value(m: _Model, expression, plan: Plan) -> int:
-    """An expression's value on a plan, for a stage that found nothing better than its hint."""
-    solver = cp_model.CpSolver()
-    m.hint(plan)
-    m.model.ClearObjective()
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.max_time_in_seconds = 1.0
-    solver.Solve(m.model)
-    return round(solver.Value(expression))
+    def adopt(self, other: _Stages) -> None:
+        """Take the stages another run settled (on a restricted copy of this model): their
+        records, their plan, and their optima as constraints here."""
+        for expression, value, maximise in other.fixed:
+            self.model.model.Add(expression >= value) if maximise else self.model.model.Add(expression <= value)
+        self.fixed.extend(other.fixed)
+        self.stages.extend(other.stages)
+        self.best = other.best
 
 
 def _families_stages(model: _Model, stages: _Stages) -> None:
-    stages.run("shortfall", model.shortfall if model.instance.groups else 0, maximise=False)
-    stages.run("total_families", model.total, maximise=True)
+    instance = model.instance
+    stages.run("shortfall", model.shortfall if instance.groups else 0,
+               lambda plan: evaluate(instance, plan).shortfall, maximise=False, known=0)
+    stages.run("total_families", model.total, lambda plan: evaluate(instance, plan).total_families,
+               maximise=True, known=model.total_bound)
 
 
 def _tidy_weights(instance: Instance) -> tuple[int, int]:
@@ -186,10 +265,16 @@ def _result(instance: Instance, stages: _Stages, started: float, moves=()) -> Ro
     plan = stages.best
     objective = evaluate(instance, plan)
     by_name = {s.name: s for s in stages.stages}
-    bound = Bound(by_name["shortfall"].bound, by_name["total_families"].bound)
+    bound = Bound(by_name["shortfall"].bound, by_name["total_families"].bound)  # never None for these two
     optimal = all(s.status in ("optimal", "skipped") for s in stages.stages)
     return Rotation(plan, objective, bound, optimal, explain(instance, plan, optimal), tuple(stages.stages),
                     time.perf_counter() - started, tuple(moves))
+
+
+def _start(instance: Instance) -> Plan:
+    """The better of the round-by-round greedy plan and the cyclic baseline."""
+    plans = (greedy_plan(instance), cyclic_plan(instance))
+    return max(plans, key=lambda plan: evaluate(instance, plan).key())
 
 
 def plan_rotations(instance: Instance, settings: Settings | None = None, start: Plan | None = None) -> Rotation:
@@ -199,10 +284,17 @@ def plan_rotations(instance: Instance, settings: Settings | None = None, start: 
     settings = settings or Settings()
     started = time.perf_counter()
     model = _Model(instance)
-    stages = _Stages(model, settings, start or cyclic_plan(instance))
+    stages = _Stages(model, settings, start or _start(instance), started)
     _families_stages(model, stages)
     visits_weight, idle_weight = _tidy_weights(instance)
-    stages.run("tidy", visits_weight * model.visits - idle_weight * model.empty - model.most_idle, maximise=True)
+    known = visits_weight * model.visits_bound - idle_weight * model.empty_bound - model.idle_bound
+
+    def tidy(plan: Plan) -> int:
+        o = evaluate(instance, plan)
+        return visits_weight * o.visits - idle_weight * o.empty_slots - o.most_idle
+
+    stages.run("tidy", visits_weight * model.visits - idle_weight * model.empty - model.most_idle, tidy,
+               maximise=True, known=known)
     return _result(instance, stages, started)
 
 
@@ -230,6 +322,12 @@ def _kept(instance: Instance, published: Plan) -> Plan:
     return Plan.from_cells(instance.rounds, cells, [g.id for g in instance.groups])
 
 
+def _lost(instance: Instance, group, published: Plan, kept: Plan) -> bool:
+    """Whether the change took a published cell from the group."""
+    return any(published.table(group.id, r) is not None and kept.table(group.id, r) is None
+               for r in range(max(instance.rounds, published.rounds)))
+
+
 def replan_rotations(instance: Instance, published: Plan, settings: Settings | None = None) -> Rotation:
     """Re-plan after a change (a table drops out, a group leaves early, rounds change): the
     families and occupied cells stay optimal for the new instance, then as many cells as
@@ -239,11 +337,10 @@ def replan_rotations(instance: Instance, published: Plan, settings: Settings | N
     settings = settings or Settings()
     started = time.perf_counter()
     model = _Model(instance)
-    stages = _Stages(model, settings, _kept(instance, published))
-    _families_stages(model, stages)
-    stages.run("visits", model.visits, maximise=True)
+    kept = _kept(instance, published)
+    stages = _Stages(model, settings, greedy_plan(instance, kept), started)
     tables = {t.id: ti for ti, t in enumerate(instance.tables)}
-    differ = []
+    differ, forced = [], 0
     for gi, g in enumerate(instance.groups):
         for r in range(instance.rounds):
             before = published.table(g.id, r)
@@ -252,10 +349,29 @@ def replan_rotations(instance: Instance, published: Plan, settings: Settings | N
                 differ.extend(cell)
             elif (gi, tables.get(before), r) in model.x:
                 differ.append(1 - model.x[gi, tables[before], r])
-            else:
-                differ.append(1)
-    _, idle_weight = _tidy_weights(instance)
-    moves_weight = (len(instance.tables) * instance.rounds + 1) * idle_weight
-    stages.run("moves_then_tidy", moves_weight * sum(differ) + idle_weight * model.empty + model.most_idle,
-               maximise=False)
+            else:  # its table is gone or absent, or the group is: a move whatever the plan
+                forced += 1
+    # First around the change: the groups that lost a cell (or are new) move, every other group
+    # keeps its published path. Reaching the bounds of the families and visits there proves those
+    # stages with a plan already close to the published one; otherwise the whole grid is searched.
+    moving = {gi for gi, g in enumerate(instance.groups)
+              if g.id not in published.paths or _lost(instance, g, published, kept)}
+    nearby = _Stages(model.around(kept, moving), settings, stages.best, started)
+    nearby.deadline = min(stages.deadline, time.perf_counter() + settings.time_limit / 3)
+    if differ:
+        nearby.tie_break(sum(differ), len(instance.groups) * instance.rounds)
+    _families_stages(nearby.model, nearby)
+    nearby.run("visits", model.visits, lambda plan: evaluate(instance, plan).visits, maximise=True,
+               known=model.visits_bound)
+    if all(nearby.reached):  # optimal for the whole grid, not only for the restricted copy
+        stages.adopt(nearby)
+    else:
+        if differ:
+            stages.tie_break(sum(differ), len(instance.groups) * instance.rounds)
+        _families_stages(model, stages)
+        stages.run("visits", model.visits, lambda plan: evaluate(instance, plan).visits, maximise=True,
+                   known=model.visits_bound)
+        stages.tie_break(None, 0)
+    stages.run("moves", forced + sum(differ), lambda plan: len(moved_cells(instance, published, plan)),
+               maximise=False, known=forced)
     return _result(instance, stages, started, moved_cells(instance, published, stages.best))

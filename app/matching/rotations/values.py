@@ -189,9 +189,9 @@ class Bound:
 @dataclass(frozen=True)
 class Stage:
     name: str
-    status: str  # "optimal", "feasible" (time limit reached) or "skipped" (nothing to decide)
+    status: str  # "optimal", "feasible" (time limit reached), "unsolved" (no solution in time) or "skipped"
     value: int
-    bound: int
+    bound: int | None  # the solver's proven bound; None when unsolved and no trivial bound is known
     seconds: float
 
 
