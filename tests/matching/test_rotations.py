@@ -141,3 +141,20 @@ def test_an_empty_block_plans_to_nothing():
     result = plan_rotations(Instance(3, (), (Group("A"),)))
     assert result.plan.paths["A"] == (None, None, None)
     assert result.optimal
+
+
+@EXAMPLES
+@given(instance=instances(groups=(1, 6), tables=(1, 6), rounds=(1, 5)), data=st.data())
+def test_the_greedy_start_and_the_repair_are_valid(instance, data):
+    from app.matching.rotations.greedy import greedy_plan, repair
+    from app.matching.rotations.planner import _kept
+
+    plan = greedy_plan(instance)
+    assert violations(instance, plan) == []
+    changed = _change(instance, data.draw(st.integers(0, 3)), data.draw(st.integers(0, 5)))
+    kept = _kept(changed, plan)
+    assert violations(changed, kept) == []
+    repaired = repair(changed, kept)
+    assert violations(changed, repaired) == []
+    assert evaluate(changed, repaired).visits >= evaluate(changed, kept).visits
+    assert violations(changed, greedy_plan(changed, repaired)) == []

@@ -10,13 +10,18 @@ Stages, each fixing the optimum of the ones before as a constraint:
    and minimise the largest number of rounds one table stands empty (the tables' loads
    balanced). The three are bounded integers, so one weighted sum is exactly lexicographic.
 
-Re-planning (``replan``) keeps stages 1, 2 and the occupied cells optimal for the new instance,
-then minimises the cells that differ from the published plan, and only then tidies the tables:
-a better spread of the tables' loads is not worth a teacher reprinting a path.
+Re-planning (``replan_rotations``) keeps stages 1, 2 and the occupied cells optimal for the new
+instance, then minimises the cells that differ from the published plan, and stops there: a
+better spread of the tables' loads is not worth a teacher reprinting a path. It first lets only
+the groups that lost a cell move (the others keep their published path); when that reaches the
+counting bounds of stages 1, 2 and the visits, those stages are proven and the plan is already
+close to the published one. Otherwise the whole grid is searched, the fewest moves breaking ties.
 
-Each stage starts from the previous stage's solution (a hint); the first from the cyclic
-baseline, or from the published plan when re-planning, so a time limit still returns a good,
-valid plan.
+Each stage starts from the previous stage's solution (a hint); the first from the better of
+the round-by-round greedy plan and the cyclic baseline, or from the published plan completed
+greedily when re-planning, so a time limit still returns a good, valid plan. Counting bounds
+(``_Model``: families per group and per family's seats, seats per round) are added as
+constraints: a plan reaching one proves its stage at once.
 """
 
 from __future__ import annotations
@@ -30,14 +35,14 @@ from ortools.sat.python import cp_model
 
 from .baseline import cyclic_plan
 from .explain import explain
-from .greedy import greedy_plan
+from .greedy import greedy_plan, repair
 from .measure import evaluate, families_met, reachable_families, targets
 from .values import Bound, Instance, Move, Plan, Rotation, Stage
 
 
 @dataclass(frozen=True)
 class Settings:
-    time_limit: float = 1.9  # seconds for the whole call (building the model included)
+    time_limit: float = 1.8  # seconds for the whole call (building the model included)
     workers: int = 2         # CP-SAT search workers (the machine has few cores)
     seed: int = 0
 
@@ -55,7 +60,7 @@ class _Model:
             present = instance.group_rounds(group)
             for ti in range(len(tables)):
                 for r in sorted(present & table_rounds[ti]):
-                    self.x[gi, ti, r] = m.NewBoolVar(f"x{gi}_{ti}_{r}")
+                    self.x[gi, ti, r] = m.new_bool_var(f"x{gi}_{ti}_{r}")
         by_g, by_gr, by_tr, by_gt = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
         for (gi, ti, r), var in self.x.items():
             by_g[gi].append(len(tables[ti].families) * var)
@@ -63,13 +68,13 @@ class _Model:
             by_tr[ti, r].append(var)
             by_gt[gi, ti].append(var)
         for vars_ in by_gr.values():
-            m.AddAtMostOne(vars_)
+            m.add_at_most_one(vars_)
         for (ti, r), vars_ in by_tr.items():
             if len(vars_) > tables[ti].capacity:
-                m.Add(sum(vars_) <= tables[ti].capacity)
+                m.add(sum(vars_) <= tables[ti].capacity)
         for vars_ in by_gt.values():  # never the same table twice
             if len(vars_) > 1:
-                m.AddAtMostOne(vars_)
+                m.add_at_most_one(vars_)
         self.by_gr = by_gr
 
         # met[g, f] = 1 only if the group visits a table bringing family f
@@ -78,7 +83,7 @@ class _Model:
         self.met_count = []
         self.flags: dict[tuple[int, str], cp_model.IntVar] = {}
         top = max(target.values(), default=0)
-        self.shortfall = m.NewIntVar(0, top, "shortfall")
+        self.shortfall = m.new_int_var(0, top, "shortfall")
         met_by_family = defaultdict(list)
         group_bounds = []
         for gi, group in enumerate(groups):
@@ -87,44 +92,44 @@ class _Model:
                 visits = [v for ti, t in enumerate(tables) if family in t.families for v in by_gt.get((gi, ti), ())]
                 if not visits:
                     continue
-                flag = self.flags[gi, family] = m.NewBoolVar(f"m{gi}_{family}")
-                m.Add(flag <= sum(visits))
+                flag = self.flags[gi, family] = m.new_bool_var(f"m{gi}_{family}")
+                m.add(flag <= sum(visits))
                 met.append(flag)
                 met_by_family[family].append(flag)
             count = sum(met) if met else 0
             self.met_count.append(count)
             if target[group.id]:
-                m.Add(count + self.shortfall >= target[group.id])
+                m.add(count + self.shortfall >= target[group.id])
             # redundant, for the LP bound: no more families than the tables it can visit bring
             sizes = sorted((len(t.families) for ti, t in enumerate(tables) if by_gt.get((gi, ti))), reverse=True)
             group_bounds.append(min(len(met), sum(sizes[:len(instance.group_rounds(group))])))
             if met:
-                m.Add(count <= sum(by_g[gi]))
-                m.Add(count <= group_bounds[-1])
+                m.add(count <= sum(by_g[gi]))
+                m.add(count <= group_bounds[-1])
         # redundant too: a family meets no more groups than its tables have seats over the block
         family_bounds = {}
         for family, flags in met_by_family.items():
             seats = sum(t.capacity * len(table_rounds[ti]) for ti, t in enumerate(tables) if family in t.families)
             family_bounds[family] = min(len(flags), seats)
             if seats < len(flags):
-                m.Add(sum(flags) <= seats)
+                m.add(sum(flags) <= seats)
         self.total = sum(self.met_count) if groups else 0
         self.visits = sum(self.x.values()) if self.x else 0
 
         # busy[t, r] = 1 only if the table receives a group in round r
         self.available = sum(len(rs) for rs in table_rounds)
-        self.most_idle = m.NewIntVar(0, R, "most_idle")
+        self.most_idle = m.new_int_var(0, R, "most_idle")
         self.busy: dict[tuple[int, int], cp_model.IntVar] = {}
         busy_all = []
         for ti in range(len(tables)):
             busy = []
             for r in sorted(table_rounds[ti]):
-                flag = self.busy[ti, r] = m.NewBoolVar(f"b{ti}_{r}")
-                m.Add(flag <= sum(by_tr.get((ti, r), [])))
+                flag = self.busy[ti, r] = m.new_bool_var(f"b{ti}_{r}")
+                m.add(flag <= sum(by_tr.get((ti, r), [])))
                 busy.append(flag)
             busy_all.extend(busy)
             if busy:
-                m.Add(len(busy) - sum(busy) <= self.most_idle)
+                m.add(len(busy) - sum(busy) <= self.most_idle)
         self.empty = self.available - sum(busy_all) if busy_all else self.available
 
         # bounds any plan obeys: a stage whose plan reaches its bound is proven optimal
@@ -135,42 +140,45 @@ class _Model:
         self.empty_bound = sum(max(0, t - p) for t, p in zip(open_tables, present))
         self.idle_bound = -(-self.empty_bound // len(tables)) if tables else 0
         self.total_bound = min(sum(group_bounds), sum(family_bounds.values()))
+        # sum(target - met) <= groups * shortfall, and sum(met) <= total_bound
+        missing = sum(target.values()) - self.total_bound
+        self.shortfall_bound = max(0, -(-missing // len(groups))) if groups else 0
 
     def hint(self, plan: Plan) -> None:
         """Start the search from ``plan``: every variable hinted, so CP-SAT takes it as its
         first solution instead of trying to complete it."""
         m, instance = self.model, self.instance
-        m.ClearHints()
         tables = {t.id: ti for ti, t in enumerate(instance.tables)}
         chosen = {(gi, tables.get(plan.table(g.id, r)), r)
                   for gi, g in enumerate(instance.groups) for r in range(instance.rounds)}
-        for key, var in self.x.items():
-            m.AddHint(var, key in chosen)
         met = families_met(instance, plan)
-        for (gi, family), var in self.flags.items():
-            m.AddHint(var, family in met[instance.groups[gi].id])
         busy = {(ti, r) for gi, ti, r in chosen if ti is not None}
-        for key, var in self.busy.items():
-            m.AddHint(var, key in busy)
         objective = evaluate(instance, plan)
-        m.AddHint(self.shortfall, objective.shortfall)
-        m.AddHint(self.most_idle, objective.most_idle)
+        pairs = [(var, key in chosen) for key, var in self.x.items()]
+        pairs += [(var, family in met[instance.groups[gi].id]) for (gi, family), var in self.flags.items()]
+        pairs += [(var, key in busy) for key, var in self.busy.items()]
+        pairs += [(self.shortfall, objective.shortfall), (self.most_idle, objective.most_idle)]
+        m.clear_hints()
+        hint = m.proto.solution_hint  # in bulk: add_hint one by one costs more than the search
+        hint.vars.extend(var.index for var, _ in pairs)
+        hint.values.extend(int(value) for _, value in pairs)
 
-    def around(self, plan: Plan, moving: set[int]) -> _Model:
-        """A copy whose groups outside ``moving`` (indices) keep their path in ``plan``."""
+    def around(self, plan: Plan, moving: set[int], rounds: set[int]) -> _Model:
+        """A copy where only the groups in ``moving`` (indices) and the cells of ``rounds`` may
+        change; every other cell keeps its table (or its emptiness) in ``plan``."""
         copy = object.__new__(_Model)
         copy.__dict__.update(self.__dict__)
-        copy.model = self.model.Clone()
+        copy.model = self.model.clone()
         tables = {t.id: ti for ti, t in enumerate(self.instance.tables)}
         groups = self.instance.groups
         for (gi, ti, r), var in self.x.items():
-            if gi not in moving:
-                copy.model.Add(var == int(tables.get(plan.table(groups[gi].id, r)) == ti))
+            if gi not in moving and r not in rounds:
+                copy.model.add(var == int(tables.get(plan.table(groups[gi].id, r)) == ti))
         return copy
 
     def plan(self, solver: cp_model.CpSolver) -> Plan:
         groups, tables = self.instance.groups, self.instance.tables
-        cells = [(groups[gi].id, r, tables[ti].id) for (gi, ti, r), var in self.x.items() if solver.Value(var)]
+        cells = [(groups[gi].id, r, tables[ti].id) for (gi, ti, r), var in self.x.items() if solver.value(var)]
         return Plan.from_cells(self.instance.rounds, cells, [g.id for g in groups])
 
 
@@ -206,24 +214,24 @@ class _Stages:
         else:
             m.hint(self.best)
             if known is not None:
-                m.model.Add(expression <= known) if maximise else m.model.Add(expression >= known)
+                m.model.add(expression <= known) if maximise else m.model.add(expression >= known)
             weight = self.secondary_max + 1
             if self.secondary is None:
                 objective = expression
             else:
                 objective = weight * expression + (-self.secondary if maximise else self.secondary)
-            (m.model.Maximize if maximise else m.model.Minimize)(objective)
+            (m.model.maximize if maximise else m.model.minimize)(objective)
             solver = cp_model.CpSolver()
             solver.parameters.max_time_in_seconds = max(0.01, self.deadline - started)
             solver.parameters.num_workers = self.settings.workers
             solver.parameters.random_seed = self.settings.seed
-            status = solver.Solve(m.model)
+            status = solver.solve(m.model)
             bound = known
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 plan = m.plan(solver)
                 if (measure(plan) >= value) if maximise else (measure(plan) <= value):
                     self.best, value = plan, measure(plan)
-                found = solver.BestObjectiveBound()
+                found = solver.best_objective_bound
                 if self.secondary is not None:  # back to the bound of the stage's own expression
                     found = (found + self.secondary_max) / weight if maximise else (found - self.secondary_max) / weight
                 found = math.floor(found + 1e-6) if maximise else math.ceil(found - 1e-6)
@@ -232,7 +240,7 @@ class _Stages:
             status_name = "optimal" if proven else "feasible" if status == cp_model.FEASIBLE else "unsolved"
             self.stages.append(Stage(name, status_name, value, bound, time.perf_counter() - started))
         if not isinstance(expression, int):
-            m.model.Add(expression >= value) if maximise else m.model.Add(expression <= value)
+            m.model.add(expression >= value) if maximise else m.model.add(expression <= value)
             self.fixed.append((expression, value, maximise))
         self.reached.append(value == known)
         return value
@@ -241,7 +249,7 @@ class _Stages:
         """Take the stages another run settled (on a restricted copy of this model): their
         records, their plan, and their optima as constraints here."""
         for expression, value, maximise in other.fixed:
-            self.model.model.Add(expression >= value) if maximise else self.model.model.Add(expression <= value)
+            self.model.model.add(expression >= value) if maximise else self.model.model.add(expression <= value)
         self.fixed.extend(other.fixed)
         self.stages.extend(other.stages)
         self.best = other.best
@@ -250,7 +258,7 @@ class _Stages:
 def _families_stages(model: _Model, stages: _Stages) -> None:
     instance = model.instance
     stages.run("shortfall", model.shortfall if instance.groups else 0,
-               lambda plan: evaluate(instance, plan).shortfall, maximise=False, known=0)
+               lambda plan: evaluate(instance, plan).shortfall, maximise=False, known=model.shortfall_bound)
     stages.run("total_families", model.total, lambda plan: evaluate(instance, plan).total_families,
                maximise=True, known=model.total_bound)
 
@@ -331,14 +339,14 @@ def _lost(instance: Instance, group, published: Plan, kept: Plan) -> bool:
 def replan_rotations(instance: Instance, published: Plan, settings: Settings | None = None) -> Rotation:
     """Re-plan after a change (a table drops out, a group leaves early, rounds change): the
     families and occupied cells stay optimal for the new instance, then as many cells as
-    possible keep their published table, then the tables are tidied. ``moves`` says what moved.
+    possible keep their published table. ``moves`` says what moved.
 
     Cells of groups no longer in the instance are not counted as moves."""
     settings = settings or Settings()
     started = time.perf_counter()
     model = _Model(instance)
     kept = _kept(instance, published)
-    stages = _Stages(model, settings, greedy_plan(instance, kept), started)
+    stages = _Stages(model, settings, greedy_plan(instance, repair(instance, kept)), started)
     tables = {t.id: ti for ti, t in enumerate(instance.tables)}
     differ, forced = [], 0
     for gi, g in enumerate(instance.groups):
@@ -351,12 +359,17 @@ def replan_rotations(instance: Instance, published: Plan, settings: Settings | N
                 differ.append(1 - model.x[gi, tables[before], r])
             else:  # its table is gone or absent, or the group is: a move whatever the plan
                 forced += 1
-    # First around the change: the groups that lost a cell (or are new) move, every other group
-    # keeps its published path. Reaching the bounds of the families and visits there proves those
-    # stages with a plan already close to the published one; otherwise the whole grid is searched.
+    # First around the change: the groups that lost a cell (or are new) may move, and so may
+    # every group in the rounds where a cell was lost (a swap within the round); every other
+    # cell keeps its published table. Reaching the bounds of the families and visits there
+    # proves those stages with a plan close to the published one; otherwise the whole grid is
+    # searched, the fewest moves breaking ties.
     moving = {gi for gi, g in enumerate(instance.groups)
               if g.id not in published.paths or _lost(instance, g, published, kept)}
-    nearby = _Stages(model.around(kept, moving), settings, stages.best, started)
+    rounds = {r for gi in moving for r in range(instance.rounds)
+              if published.table(instance.groups[gi].id, r) is not None
+              and kept.table(instance.groups[gi].id, r) is None}
+    nearby = _Stages(model.around(kept, moving, rounds), settings, stages.best, started)
     nearby.deadline = min(stages.deadline, time.perf_counter() + settings.time_limit / 3)
     if differ:
         nearby.tie_break(sum(differ), len(instance.groups) * instance.rounds)
