@@ -273,7 +273,9 @@ def _result(instance: Instance, stages: _Stages, started: float, moves=()) -> Ro
     plan = stages.best
     objective = evaluate(instance, plan)
     by_name = {s.name: s for s in stages.stages}
-    bound = Bound(by_name["shortfall"].bound, by_name["total_families"].bound)  # never None for these two
+    model = stages.model
+    bound = Bound(by_name["shortfall"].bound, by_name["total_families"].bound,  # never None for these two
+                  model.visits_bound, model.empty_bound, model.idle_bound)
     optimal = all(s.status in ("optimal", "skipped") for s in stages.stages)
     return Rotation(plan, objective, bound, optimal, explain(instance, plan, optimal), tuple(stages.stages),
                     time.perf_counter() - started, tuple(moves))
@@ -359,32 +361,36 @@ def replan_rotations(instance: Instance, published: Plan, settings: Settings | N
                 differ.append(1 - model.x[gi, tables[before], r])
             else:  # its table is gone or absent, or the group is: a move whatever the plan
                 forced += 1
-    # First around the change: the groups that lost a cell (or are new) may move, and so may
-    # every group in the rounds where a cell was lost (a swap within the round); every other
-    # cell keeps its published table. Reaching the bounds of the families and visits there
-    # proves those stages with a plan close to the published one; otherwise the whole grid is
-    # searched, the fewest moves breaking ties.
-    moving = {gi for gi, g in enumerate(instance.groups)
-              if g.id not in published.paths or _lost(instance, g, published, kept)}
-    rounds = {r for gi in moving for r in range(instance.rounds)
-              if published.table(instance.groups[gi].id, r) is not None
-              and kept.table(instance.groups[gi].id, r) is None}
-    nearby = _Stages(model.around(kept, moving, rounds), settings, stages.best, started)
-    nearby.deadline = min(stages.deadline, time.perf_counter() + settings.time_limit / 3)
-    if differ:
-        nearby.tie_break(sum(differ), len(instance.groups) * instance.rounds)
-    _families_stages(nearby.model, nearby)
-    nearby.run("visits", model.visits, lambda plan: evaluate(instance, plan).visits, maximise=True,
-               known=model.visits_bound)
-    if all(nearby.reached):  # optimal for the whole grid, not only for the restricted copy
-        stages.adopt(nearby)
-    else:
+    # When the repaired start reaches the counting bounds of the families and visits, those
+    # stages are proven at once. Otherwise, first around the change: the groups that lost a
+    # cell (or are new) may move, and so may every group in the rounds where a cell was lost (a
+    # swap within the round); every other cell keeps its published table. Reaching the bounds
+    # there proves those stages with a plan close to the published one; otherwise the whole
+    # grid is searched, the fewest moves breaking ties.
+    reached = evaluate(instance, stages.best)
+    if (reached.shortfall, reached.total_families, reached.visits) != (
+            model.shortfall_bound, model.total_bound, model.visits_bound):
+        moving = {gi for gi, g in enumerate(instance.groups)
+                  if g.id not in published.paths or _lost(instance, g, published, kept)}
+        rounds = {r for gi in moving for r in range(instance.rounds)
+                  if published.table(instance.groups[gi].id, r) is not None
+                  and kept.table(instance.groups[gi].id, r) is None}
+        nearby = _Stages(model.around(kept, moving, rounds), settings, stages.best, started)
+        nearby.deadline = min(stages.deadline, time.perf_counter() + settings.time_limit / 3)
         if differ:
+            nearby.tie_break(sum(differ), len(instance.groups) * instance.rounds)
+        _families_stages(nearby.model, nearby)
+        nearby.run("visits", model.visits, lambda plan: evaluate(instance, plan).visits, maximise=True,
+                   known=model.visits_bound)
+        if all(nearby.reached):  # optimal for the whole grid, not only for the restricted copy
+            stages.adopt(nearby)
+        elif differ:
             stages.tie_break(sum(differ), len(instance.groups) * instance.rounds)
+    if not stages.stages:
         _families_stages(model, stages)
         stages.run("visits", model.visits, lambda plan: evaluate(instance, plan).visits, maximise=True,
                    known=model.visits_bound)
-        stages.tie_break(None, 0)
+    stages.tie_break(None, 0)
     stages.run("moves", forced + sum(differ), lambda plan: len(moved_cells(instance, published, plan)),
                maximise=False, known=forced)
     return _result(instance, stages, started, moved_cells(instance, published, stages.best))

@@ -180,10 +180,14 @@ class Move:
 @dataclass(frozen=True)
 class Bound:
     """Proven bounds of the first two stages: no plan has a smaller shortfall, and none with
-    that shortfall (the one the planner fixed) meets more families in total."""
+    that shortfall (the one the planner fixed) meets more families in total. The last three
+    are counting bounds of the tidy stage (seats and groups per round), valid for every plan."""
 
     shortfall: int
     total_families: int
+    visits: int = 0
+    empty_slots: int = 0
+    most_idle: int = 0
 
 
 @dataclass(frozen=True)
