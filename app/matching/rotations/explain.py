@@ -3,7 +3,9 @@
 The ideal is every group meeting a new job family in every round. When some group falls short
 of it, the facts of the instance that cap it are listed, most general first:
 
-- ``solver_limit`` {}: the time limit ran out before every stage was proven optimal;
+- ``solver_limit`` {stages}: the time limit ran out before these stages were proven optimal
+  (``shortfall``, ``total_families``, ``tidy``, ``visits``, ``moves``); listed whenever it
+  happens, even when the plan meets the ideal;
 - ``too_few_families`` {families, rounds}: fewer distinct families on all tables than rounds;
 - ``seats_short`` {round, groups, seats}: more groups present than seats at the available
   tables, so some groups idle that round;
@@ -31,15 +33,15 @@ def _runs(rounds) -> tuple[int, ...]:
     return tuple(sorted(rounds))
 
 
-def explain(instance: Instance, plan: Plan, optimal: bool = True) -> tuple[Limit, ...]:
+def explain(instance: Instance, plan: Plan, unproven: tuple[str, ...] = ()) -> tuple[Limit, ...]:
     R = instance.rounds
     met = {g: len(f) for g, f in families_met(instance, plan).items()}
     target, reach, usable = targets(instance), reachable_families(instance), usable_rounds(instance)
     short = [g for g in instance.groups if met[g.id] < R]
     families = len(instance.families)
     limits: list[Limit] = []
-    if not optimal:
-        limits.append(Limit("solver_limit"))
+    if unproven:
+        limits.append(Limit("solver_limit", {"stages": tuple(unproven)}))
     seats = {r: sum(t.capacity for t in instance.tables if r in instance.table_rounds(t)) for r in range(R)}
     present = {r: sum(1 for g in instance.groups if r in instance.group_rounds(g)) for r in range(R)}
     if short:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -136,7 +136,9 @@ class _Model:
         present = [sum(1 for g in groups if r in instance.group_rounds(g)) for r in range(R)]
         seats = [sum(t.capacity for ti, t in enumerate(tables) if r in table_rounds[ti]) for r in range(R)]
         open_tables = [sum(1 for rs in table_rounds if r in rs) for r in range(R)]
-        self.visits_bound = sum(min(p, s) for p, s in zip(present, seats))
+        group_rounds, group_tables = Counter(g for g, _ in by_gr), Counter(g for g, _ in by_gt)
+        per_group = sum(min(group_rounds[g], group_tables[g]) for g in group_rounds)  # a round each, a table once
+        self.visits_bound = min(sum(min(p, s) for p, s in zip(present, seats)), per_group)
         self.empty_bound = sum(max(0, t - p) for t, p in zip(open_tables, present))
         self.idle_bound = -(-self.empty_bound // len(tables)) if tables else 0
         self.total_bound = min(sum(group_bounds), sum(family_bounds.values()))
@@ -276,8 +278,8 @@ def _result(instance: Instance, stages: _Stages, started: float, moves=()) -> Ro
     model = stages.model
     bound = Bound(by_name["shortfall"].bound, by_name["total_families"].bound,  # never None for these two
                   model.visits_bound, model.empty_bound, model.idle_bound)
-    optimal = all(s.status in ("optimal", "skipped") for s in stages.stages)
-    return Rotation(plan, objective, bound, optimal, explain(instance, plan, optimal), tuple(stages.stages),
+    unproven = tuple(s.name for s in stages.stages if s.status not in ("optimal", "skipped"))
+    return Rotation(plan, objective, bound, not unproven, explain(instance, plan, unproven), tuple(stages.stages),
                     time.perf_counter() - started, tuple(moves))
 
 
