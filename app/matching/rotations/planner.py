@@ -141,7 +141,10 @@ class _Model:
         self.visits_bound = min(sum(min(p, s) for p, s in zip(present, seats)), per_group)
         self.empty_bound = sum(max(0, t - p) for t, p in zip(open_tables, present))
         self.idle_bound = -(-self.empty_bound // len(tables)) if tables else 0
-        self.total_bound = min(sum(group_bounds), sum(family_bounds.values()))
+        # each visit brings at most its table's families: one, plus the extra ones of the
+        # tables bringing several, which have only so many seats
+        extra = sum((len(t.families) - 1) * t.capacity * len(table_rounds[ti]) for ti, t in enumerate(tables))
+        self.total_bound = min(sum(group_bounds), sum(family_bounds.values()), self.visits_bound + extra)
         # sum(target - met) <= groups * shortfall, and sum(met) <= total_bound
         missing = sum(target.values()) - self.total_bound
         self.shortfall_bound = max(0, -(-missing // len(groups))) if groups else 0
