@@ -187,6 +187,16 @@ class _Model:
         return Plan.from_cells(self.instance.rounds, cells, [g.id for g in groups])
 
 
+def _at_least(model: cp_model.CpModel, expression, value: int, maximise: bool) -> None:
+    """``expression`` no worse than ``value`` (larger when maximising, smaller otherwise)."""
+    model.add(expression >= value if maximise else expression <= value)
+
+
+def _at_most(model: cp_model.CpModel, expression, bound: int, maximise: bool) -> None:
+    """``expression`` no better than ``bound``: a bound every plan obeys, stated for CP-SAT."""
+    model.add(expression <= bound if maximise else expression >= bound)
+
+
 class _Stages:
     """Runs the stages on one model within one time budget, each hinted with the last plan."""
 
@@ -219,7 +229,7 @@ class _Stages:
         else:
             m.hint(self.best)
             if known is not None:
-                m.model.add(expression <= known) if maximise else m.model.add(expression >= known)
+                _at_most(m.model, expression, known, maximise)
             weight = self.secondary_max + 1
             if self.secondary is None:
                 objective = expression
@@ -245,7 +255,7 @@ class _Stages:
             status_name = "optimal" if proven else "feasible" if status == cp_model.FEASIBLE else "unsolved"
             self.stages.append(Stage(name, status_name, value, bound, time.perf_counter() - started))
         if not isinstance(expression, int):
-            m.model.add(expression >= value) if maximise else m.model.add(expression <= value)
+            _at_least(m.model, expression, value, maximise)
             self.fixed.append((expression, value, maximise))
         self.reached.append(value == known)
         return value
@@ -254,7 +264,7 @@ class _Stages:
         """Take the stages another run settled (on a restricted copy of this model): their
         records, their plan, and their optima as constraints here."""
         for expression, value, maximise in other.fixed:
-            self.model.model.add(expression >= value) if maximise else self.model.model.add(expression <= value)
+            _at_least(self.model.model, expression, value, maximise)
         self.fixed.extend(other.fixed)
         self.stages.extend(other.stages)
         self.best = other.best
@@ -295,7 +305,8 @@ def _start(instance: Instance) -> Plan:
 def plan_rotations(instance: Instance, settings: Settings | None = None, start: Plan | None = None) -> Rotation:
     """The best plan of ``instance`` (see the module docstring for "best").
 
-    ``start``: a valid plan to start the search from (default: the cyclic baseline)."""
+    ``start``: a valid plan to start the search from (default: the better of the greedy plan
+    and the cyclic baseline)."""
     settings = settings or Settings()
     started = time.perf_counter()
     model = _Model(instance)
