@@ -72,6 +72,9 @@ class VisitRequest(db.Model):
     girls_count: Mapped[int] = mapped_column(Integer)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     remarks: Mapped[str] = mapped_column(Text, default="")
+    # The school's street address ("12 rue Jean Moulin"), which invitations and feeds need to
+    # lead people to the door; the school directory keeps name and commune only. Empty if not given.
+    address: Mapped[str] = mapped_column(String(limits.ADDRESS_MAX), default="")
     status: Mapped[RequestStatus] = mapped_column(
         enum_column_type(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED, index=True
     )
@@ -82,6 +85,8 @@ class VisitRequest(db.Model):
     # answered with a request that says something else.
     idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # When the school last corrected its request from the follow-up page (organizers see it).
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The calendar link given with this request. Its secret is derived from the follow-up
     # token (never stored), so the follow-up page can always show it again without issuing a
     # new one (which would revoke other teachers' links). A token linked here serves this

@@ -20,6 +20,16 @@ def normalize_uai(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
+def has_uai_shape(value: str) -> bool:
+    """Seven digits and a letter, whether or not the letter is the right one."""
+    return bool(_PATTERN.match(normalize_uai(value)))
+
+
+def example_uai(digits: str = "0751234") -> str:
+    """A UAI with its right check letter, for hints and messages (never a made-up letter)."""
+    return digits + uai_check_letter(digits)
+
+
 def is_valid_uai(value: str) -> bool:
     match = _PATTERN.match(normalize_uai(value))
     return bool(match) and uai_check_letter(match.group(1)) == match.group(2)

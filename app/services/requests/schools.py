@@ -13,9 +13,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import EducationPriority, HolidayZone, School, SchoolKind, limits
+from app.models import EducationPriority, HolidayZone, School, SchoolKind, VisitRequest, limits
 from app.reference.academies import ACADEMIE_BY_DEPARTEMENT, Academie
-from app.reference.uai import departement_of_uai, is_valid_uai, normalize_uai
+from app.reference.uai import departement_of_uai, example_uai, has_uai_shape, is_valid_uai, normalize_uai
 from app.services.common import text
 from app.services.common.errors import Invalid
 
@@ -50,8 +50,15 @@ def place_uai(value: str, *, field: str = "uai") -> Placement:
     if not uai:
         message = _l("Indiquez le numéro UAI de l'établissement.")
         raise Invalid(message, fields={field: message})
+    if not has_uai_shape(uai):
+        message = _l("Ce numéro UAI n'a pas la bonne forme : 7 chiffres suivis d'une lettre (par exemple "
+                     "%(example)s).", example=example_uai())
+        raise Invalid(message, fields={field: message})
     if not is_valid_uai(uai):
-        message = _l("Ce numéro UAI n'est pas valide : 7 chiffres suivis d'une lettre de contrôle (ex. 0751234J).")
+        # The usual slip: a digit mistyped, which the letter catches. Saying "7 digits and a
+        # letter" here would describe exactly what was typed and leave the person stuck.
+        message = _l("La lettre de contrôle ne correspond pas aux chiffres : vérifiez le numéro "
+                     "(un numéro valide ressemble à %(example)s).", example=example_uai())
         raise Invalid(message, fields={field: message})
     departement = departement_of_uai(uai)
     academie = ACADEMIE_BY_DEPARTEMENT.get(departement)
@@ -151,3 +158,14 @@ def search(query: str, *, limit: int = SEARCH_LIMIT) -> list[School]:
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def last_known_address(school: School) -> str:
+    """The street address given with the school's latest request that had one ("" if none):
+    a school's address is public, and a colleague should not have to look it up again."""
+    return db.session.scalar(
+        select(VisitRequest.address)
+        .where(VisitRequest.school_id == school.id, VisitRequest.address != "")
+        .order_by(VisitRequest.submitted_at.desc(), VisitRequest.id.desc())
+        .limit(1)
+    ) or ""

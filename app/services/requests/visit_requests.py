@@ -13,7 +13,7 @@ import hmac
 import json
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -34,7 +34,9 @@ from app.models import (
     FeedToken,
     RequestStatus,
     RequestWindow,
+    School,
     SchoolContact,
+    TimeOfDay,
     User,
     VisitRequest,
     limits,
@@ -51,6 +53,11 @@ OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.IN_REVIEW)
 SCHOOL_ACTOR = "school"  # the audit trail's name for whoever holds the follow-up link
 # Error code when an idempotency key comes back with other data (API problem type, form message).
 IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+# The same school, contact address and periods sent again within this time is the same request
+# sent twice (Back, then "Envoyer" on a form the browser rebuilt with a new idempotency key),
+# not a second one: long enough to cover a hesitant evening, short enough that a teacher who
+# asks again next week for another class is not refused.
+DUPLICATE_WITHIN = timedelta(hours=2)
 
 
 @dataclass
@@ -73,6 +80,7 @@ class RequestData:
     topics: list[str] = field(default_factory=list)
     remarks: str = ""
     locale: str = "fr"
+    address: str = ""
 
 
 @dataclass
@@ -82,6 +90,8 @@ class Submission:
     followup_token: str | None
     created: bool
     warnings: dict[int, list[str]] = field(default_factory=dict)
+    # True when another form (another idempotency key) had already sent the same request.
+    duplicate: bool = False
 
 
 def followup_token_hash(token: str) -> str:
@@ -133,7 +143,10 @@ def validate(data: RequestData, *, today: date) -> request_windows.WindowCheck:
         "contact_name": (data.contact_name, text.SINGLE_LINE), "email": (data.email, text.EMAIL),
         "phone": (data.phone, text.SINGLE_LINE), ("school", "name"): (data.school.name, text.SINGLE_LINE),
         ("school", "commune"): (data.school.commune, text.SINGLE_LINE), "remarks": (data.remarks, text.FREE_TEXT),
+        "address": (data.address, text.SINGLE_LINE),
     }))
+    if len(data.address.strip()) > limits.ADDRESS_MAX:
+        errors["address"] = _l("%(max)s caractères au plus.", max=limits.ADDRESS_MAX)
     if not data.consent:
         errors["consent"] = _l("Merci d'accepter la notice de confidentialité pour envoyer la demande.")
     windows = data.windows[: request_windows.MAX_WINDOWS]
@@ -164,6 +177,12 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
         return _replayed(existing, fingerprint)
     checked = validate(data, today=today or date.today())
     school, _created = schools.find_or_create(data.uai, data.school)
+    # Two sends of the same request with different keys, at the same instant, wait for each
+    # other here; the second then finds the first below (SQLite's writes are serialized anyway).
+    db.session.execute(select(School.id).where(School.id == school.id).with_for_update())
+    duplicate = find_duplicate(school, data)
+    if duplicate is not None:
+        return Submission(duplicate, None, created=False, duplicate=True)
     token = secrets.token_urlsafe(32)  # 256 bits
     request = VisitRequest(
         school=school,
@@ -179,6 +198,7 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
         girls_count=data.girls_count,
         topics=list(dict.fromkeys(data.topics)),
         remarks=data.remarks.strip(),
+        address=" ".join(data.address.split()),
         followup_token_hash=followup_token_hash(token),
         idempotency_key=key,
         idempotency_fingerprint=fingerprint,
@@ -205,6 +225,33 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
     emails.request_received(request, followup_token=token, feed_token=school_feed_token(token))
     emails.organizers_told(request, "request_new")
     return Submission(request, token, created=True, warnings=checked.warnings)
+
+
+def find_duplicate(school: School, data: RequestData, *, now: datetime | None = None) -> VisitRequest | None:
+    """The open request this school's same contact made for the same periods within
+    DUPLICATE_WITHIN, if any: sending it again means the first send was not seen, not that a
+    second visit is wanted. Other differences (a class level, a count) do not make it another
+    request: the school corrects the first from its follow-up page."""
+    email = data.email.strip().lower()[:limits.EMAIL_MAX]
+    wanted = _window_set((w.start, w.end, w.time_of_day)
+                         for w in data.windows[: request_windows.MAX_WINDOWS] if not w.is_blank)
+    since = (now or utcnow()) - DUPLICATE_WITHIN
+    candidates = db.session.scalars(
+        select(VisitRequest)
+        .join(SchoolContact, VisitRequest.contact_id == SchoolContact.id)
+        .options(joinedload(VisitRequest.windows))
+        .where(VisitRequest.school_id == school.id, SchoolContact.email == email,
+               VisitRequest.submitted_at >= since, VisitRequest.status.in_(OPEN_STATUSES))
+        .order_by(VisitRequest.submitted_at.desc(), VisitRequest.id.desc())
+    ).unique()
+    for candidate in candidates:
+        if _window_set((w.start_date, w.end_date, w.time_of_day) for w in candidate.windows) == wanted:
+            return candidate
+    return None
+
+
+def _window_set(rows) -> frozenset:
+    return frozenset((start, end, TimeOfDay(time_of_day)) for start, end, time_of_day in rows)
 
 
 def find_by_followup_token(token: str) -> VisitRequest | None:
@@ -274,6 +321,108 @@ def visible_role_models(event: Event) -> list[tuple[str, str]]:
         .order_by(Assignment.id)
     )
     return [(a.role_model.first_name, a.role_model.job_title) for a in assignments]
+
+
+@dataclass
+class Correction:
+    """What a school may correct in its request while nothing is scheduled: the school itself,
+    the contact's name and address stay (they decide who may follow the request)."""
+
+    format: EventType
+    class_levels: list[str]
+    headcount: int
+    girls_count: int
+    windows: list[Window]
+    delivery: Delivery = Delivery.IN_PERSON
+    topics: list[str] = field(default_factory=list)
+    remarks: str = ""
+    phone: str = ""
+    address: str = ""
+
+    @classmethod
+    def of(cls, request: VisitRequest) -> Correction:
+        """The request as it stands, to prefill the correction form."""
+        return cls(
+            format=request.format, class_levels=list(request.class_levels), headcount=request.headcount,
+            girls_count=request.girls_count, delivery=request.delivery, topics=list(request.topics),
+            windows=[Window(w.start_date, w.end_date, w.time_of_day) for w in request.windows],
+            remarks=request.remarks, phone=(request.contact.phone if request.contact else None) or "",
+            address=request.address,
+        )
+
+
+def can_correct(request: VisitRequest) -> bool:
+    """A request can be corrected until it is scheduled: after that the event is what counts
+    (and role models were told about it), so changes go through the organizers."""
+    return request.status in OPEN_STATUSES
+
+
+def _windows_changed(request: VisitRequest, data: Correction) -> bool:
+    wanted = _window_set((w.start, w.end, w.time_of_day)
+                         for w in data.windows[: request_windows.MAX_WINDOWS] if not w.is_blank)
+    return wanted != _window_set((w.start_date, w.end_date, w.time_of_day) for w in request.windows)
+
+
+def check_correction(request: VisitRequest, data: Correction, *, today: date | None = None) -> None:
+    """Raise Invalid with every field's message, by the rules of a new request."""
+    windows_changed = _windows_changed(request, data)
+    contact = request.contact
+    # The contact is not corrected here: stand-ins when it was erased, so that only what the
+    # school sends now is judged.
+    checked = RequestData(
+        uai=request.school.uai, contact_name=contact.full_name if contact else "-",
+        contact_role=contact.role if contact else ContactRole.OTHER,
+        email=contact.email if contact else "contact@example.org",
+        format=data.format, class_levels=data.class_levels, headcount=data.headcount, girls_count=data.girls_count,
+        windows=data.windows, consent=True, phone=data.phone, delivery=data.delivery, topics=data.topics,
+        remarks=data.remarks, address=data.address,
+    )
+    try:
+        validate(checked, today=today or date.today())
+    except Invalid as exc:
+        # Periods left as they were are not judged again (one may have started since it was sent).
+        fields = {k: v for k, v in exc.fields.items()
+                  if windows_changed or not (isinstance(k, tuple) and k[0] == "windows")}
+        if fields:
+            raise Invalid(exc.message, fields=fields) from None
+
+
+def correct(request: VisitRequest, data: Correction, *, today: date | None = None,
+            actor: User | str = SCHOOL_ACTOR) -> list[str]:
+    """Apply the school's correction; return the names of the fields that changed (audited as
+    `request.corrected`, with the date shown to organizers). All or nothing: Invalid with every
+    field's message leaves the request as it was."""
+    _lock(request)
+    if not can_correct(request):
+        raise Conflict(_l("Cette demande ne peut plus être corrigée en ligne (elle est programmée ou close) : "
+                          "écrivez à l'équipe de votre académie."), code="request_not_open")
+    windows = [w for w in data.windows[: request_windows.MAX_WINDOWS] if not w.is_blank]
+    windows_changed = _windows_changed(request, data)
+    check_correction(request, data, today=today)
+    contact = request.contact
+    wanted = {
+        "format": data.format, "delivery": data.delivery, "class_levels": list(dict.fromkeys(data.class_levels)),
+        "headcount": data.headcount, "girls_count": data.girls_count, "topics": list(dict.fromkeys(data.topics)),
+        "remarks": data.remarks.strip(), "address": " ".join(data.address.split()),
+    }
+    changed = [name for name, value in wanted.items() if getattr(request, name) != value]
+    for name in changed:
+        setattr(request, name, wanted[name])
+    phone = data.phone.strip()[:limits.PHONE_MAX] or None
+    if contact is not None and contact.phone != phone:
+        contact.phone = phone
+        changed.append("phone")
+    if windows_changed:
+        request.windows.clear()
+        db.session.flush()
+        request.windows.extend(RequestWindow(start_date=w.start, end_date=w.end, time_of_day=w.time_of_day)
+                               for w in windows)
+        changed.append("windows")
+    if changed:
+        request.corrected_at = utcnow()
+        db.session.flush()
+        audit.record(actor, request, "request.corrected", fields=sorted(changed))
+    return changed
 
 
 def can_withdraw(request: VisitRequest) -> bool:

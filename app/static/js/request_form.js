@@ -127,6 +127,8 @@
       }
     }
     if (newSchool) { newSchool.hidden = !!data.school; }
+    var address = document.getElementById("address");
+    if (address && !address.value && data.school && data.school.address) { address.value = data.school.address; }
   }
 
   var check = debounce(function () {

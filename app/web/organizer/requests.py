@@ -55,6 +55,7 @@ def _slot_form(visit_request, *, formdata=None) -> EventForm:
     form.timezone.data = zone
     form.departement.data = school.departement
     form.venue.data = school.name
+    form.address.data = visit_request.address  # what invitations and feeds lead people to
     form.commune.data = school.commune
     form.is_online.data = visit_request.delivery.value == "remote"
     needed = slots.NEEDED.get(wanted, 1)

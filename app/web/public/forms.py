@@ -108,6 +108,9 @@ class RequestForm(TextForm):
                            choices=_choices(labels.EDUCATION_PRIORITIES, EducationPriority),
                            default=EducationPriority.NONE.value)
 
+    address = StringField(_l("Adresse de l'établissement (facultatif)"), filters=[_strip],
+                          validators=[Length(max=limits.ADDRESS_MAX, message=_l("300 caractères au plus."))])
+
     contact_name = StringField(_l("Vos prénom et nom"), filters=[_strip],
                                validators=[InputRequired(_l("Indiquez vos prénom et nom.")),
                                            Length(max=limits.FULL_NAME_MAX, message=_l("200 caractères au plus."))])
@@ -166,6 +169,22 @@ class RequestForm(TextForm):
     def new_idempotency_key(self) -> None:
         """Sending this form again makes a new request (not a replay of the one already sent)."""
         self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+class CorrectionForm(TextForm):
+    """What a school may correct from its follow-up page: the request form's own fields (same
+    labels, checks and order), without the school, the contact's identity nor the consent."""
+
+    phone = RequestForm.phone
+    address = RequestForm.address
+    class_levels = RequestForm.class_levels
+    headcount = RequestForm.headcount
+    girls_count = RequestForm.girls_count
+    format = RequestForm.format
+    delivery = RequestForm.delivery
+    topics = RequestForm.topics
+    windows = RequestForm.windows
+    remarks = RequestForm.remarks
 
 
 class WithdrawForm(TextForm):

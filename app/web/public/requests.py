@@ -7,7 +7,7 @@ that re-render the form with everything typed kept; request_form.js does the sam
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -17,11 +17,12 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import limiter
 from app.links import webcal_url
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
+from app.reference.uai import example_uai
 from app.services.common.errors import Invalid
 from app.services.requests import emails, schools, visit_requests
 from app.services.requests.windows import MAX_WINDOWS, Window
 from app.web import field_errors, units
-from app.web.public.forms import CancelForm, RequestForm, WithdrawForm, error_summary
+from app.web.public.forms import CancelForm, CorrectionForm, RequestForm, WithdrawForm, error_summary
 from app.web.public.views import bp
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ HISTORY_LABELS = {
     "event.cancelled": _l("Rencontre annulée"),
 }
 FORM_RATE_LIMIT = "10 per minute; 60 per hour"
+# Follow-up links of the last requests sent from this browser, kept in its session so that
+# sending one again can lead straight back to it (the database keeps only their hashes).
+REMEMBERED_REQUESTS = 5
 LOOKUP_RATE_LIMIT = "60 per minute"
 
 
@@ -87,15 +91,18 @@ def request_form():
                     # changed after it was sent (back button): say so, and let a deliberate
                     # second send make a separate request
                     form.new_idempotency_key()
-                    flash(_("%(refused)s Pour faire une autre demande, envoyez à nouveau ce formulaire.",
-                            refused=refusal.message), "error")
+                    flash(_("%(refused)s Pour demander une autre rencontre, à d'autres dates, envoyez à nouveau "
+                            "ce formulaire.", refused=refusal.message), "error")
                 else:
                     field_errors.show(form, refusal)
             else:
+                _remember(submission)
                 session["request_sent"] = {
                     "id": submission.request.id,
-                    "token": submission.followup_token,
+                    "token": submission.followup_token or _remembered_token(submission.request.id),
                     "created": submission.created,
+                    "duplicate": submission.duplicate,
+                    "submitted_at": submission.request.submitted_at.isoformat(),
                     "warnings": {str(k): [str(m) for m in v] for k, v in submission.warnings.items()},
                 }
                 return redirect(url_for("public.request_sent"))
@@ -106,7 +113,7 @@ def request_form():
     return render_template(
         "public/request_form.html", form=form, errors=error_summary(form), results=results, checked=checked,
         placement=placement, known_school=schools.find_by_uai(form.uai.data or "") if placement else None,
-        today=date.today().isoformat(),
+        today=date.today().isoformat(), uai_example=example_uai("0691234"),
     ), status
 
 
@@ -114,6 +121,8 @@ def request_form():
 def request_sent():
     sent = session.pop("request_sent", None)
     followup_url = feed_url = None
+    if sent and sent.get("submitted_at"):
+        sent["submitted_at"] = datetime.fromisoformat(sent["submitted_at"])
     if sent and sent.get("token"):
         followup_url = url_for("public.request_followup", token=sent["token"], _external=True)
         feed_url = emails.school_feed_url(visit_requests.school_feed_token(sent["token"]))
@@ -143,7 +152,7 @@ def request_check():
     school = schools.find_by_uai(uai) if placement else None
     body = checked.as_json()
     body["placement"] = _placement_json(placement) if placement else None
-    body["school"] = _school_json(school) if school else None
+    body["school"] = {**_school_json(school), "address": schools.last_known_address(school)} if school else None
     return jsonify(body)
 
 
@@ -151,6 +160,48 @@ def request_check():
 def request_followup(token: str):
     visit = _visit_or_404(token)
     return _followup_page(visit, token, WithdrawForm(), CancelForm())
+
+
+@bp.route("/demandes/suivi/<token>/correction", methods=["GET", "POST"])
+@limiter.limit(FORM_RATE_LIMIT, methods=["POST"])
+def request_correct(token: str):
+    """The school corrects its request (until it is scheduled); what was saved stays as it was
+    until a correction passes every check."""
+    visit = _visit_or_404(token)
+    if not visit_requests.can_correct(visit):
+        flash(_("Cette demande ne peut plus être corrigée en ligne (elle est programmée ou close) : "
+                "écrivez à l'équipe de votre académie."), "error")
+        return redirect(url_for("public.request_followup", token=token))
+    if request.method == "GET":
+        form = CorrectionForm(formdata=None, data=_correction_data(visit))
+    else:
+        form = CorrectionForm()
+        if request.form.get("action") == "check":
+            pass  # re-render with the dates' warnings below
+        elif form.validate():
+            changed, error = units.attempt(visit_requests.correct, visit, _correction(form), today=date.today())
+            if error is None:
+                flash(_("Votre demande est corrigée ; l'équipe de votre académie voit vos changements.") if changed
+                      else _("Rien n'a changé dans votre demande."), "success")
+                return redirect(url_for("public.request_followup", token=token))
+            if not isinstance(error, Invalid):
+                flash(str(error.message), "error")
+                return redirect(url_for("public.request_followup", token=token))
+            visit = _visit_or_404(token)
+            field_errors.show(form, error)
+        else:
+            try:  # the domain's checks too, so every message shows at once
+                visit_requests.check_correction(visit, _correction(form), today=date.today())
+            except Invalid as exc:
+                field_errors.show(form, exc)
+    errors = error_summary(form)
+    checked = visit_requests.check_windows(visit.school.uai, _windows(form), today=date.today()) \
+        if request.method == "POST" else None
+    response = current_app.make_response((render_template(
+        "public/request_correct.html", visit=visit, token=token, form=form, errors=errors, checked=checked,
+        today=date.today().isoformat(),
+    ), 422 if errors else 200))
+    return _no_referrer(response)
 
 
 @bp.post("/demandes/suivi/<token>/retrait")
@@ -198,11 +249,24 @@ def _followup_page(visit, token, withdraw_form, cancel_form, *, status: int = 20
         feed_url=feed_url, webcal_url=webcal_url(feed_url) if feed_url else None,
         whole_school=visit_requests.shows_whole_school(visit),
         can_withdraw=visit_requests.can_withdraw(visit),
+        can_correct=visit_requests.can_correct(visit),
         can_cancel=visit_requests.can_cancel_visit(visit, event),
         withdraw_form=withdraw_form, cancel_form=cancel_form,
         errors=error_summary(cancel_form) + error_summary(withdraw_form),
     ), status))
     return _no_referrer(response)
+
+
+def _remember(submission: visit_requests.Submission) -> None:
+    if submission.followup_token is None:
+        return
+    remembered = dict(session.get("my_requests") or {})
+    remembered[str(submission.request.id)] = submission.followup_token
+    session["my_requests"] = dict(list(remembered.items())[-REMEMBERED_REQUESTS:])
+
+
+def _remembered_token(request_id: int) -> str | None:
+    return (session.get("my_requests") or {}).get(str(request_id))
 
 
 def _visit_or_404(token: str):
@@ -232,12 +296,33 @@ def _request_data(form: RequestForm) -> visit_requests.RequestData:
         topics=form.topics.data or [],
         windows=_windows(form),
         remarks=form.remarks.data or "",
+        address=form.address.data or "",
         consent=bool(form.consent.data),
         locale=str(get_locale() or "fr"),
     )
 
 
-def _windows(form: RequestForm) -> list[Window]:
+def _correction(form: CorrectionForm) -> visit_requests.Correction:
+    return visit_requests.Correction(
+        format=_enum(EventType, form.format.data, EventType.SCHOOL_VISIT),
+        delivery=_enum(Delivery, form.delivery.data, Delivery.IN_PERSON),
+        class_levels=form.class_levels.data or [], headcount=form.headcount.data or 0,
+        girls_count=form.girls_count.data or 0, topics=form.topics.data or [], windows=_windows(form),
+        remarks=form.remarks.data or "", phone=form.phone.data or "", address=form.address.data or "",
+    )
+
+
+def _correction_data(visit) -> dict:
+    """The correction form's starting values: the request as saved."""
+    now = visit_requests.Correction.of(visit)
+    windows = [{"start_date": w.start, "end_date": w.end, "time_of_day": w.time_of_day.value} for w in now.windows]
+    windows += [{"time_of_day": TimeOfDay.ANY.value}] * (MAX_WINDOWS - len(windows))
+    return {"format": now.format.value, "delivery": now.delivery.value, "class_levels": now.class_levels,
+            "headcount": now.headcount, "girls_count": now.girls_count, "topics": now.topics, "windows": windows,
+            "remarks": now.remarks, "phone": now.phone, "address": now.address}
+
+
+def _windows(form: RequestForm | CorrectionForm) -> list[Window]:
     windows = []
     for entry in form.windows:
         sub = entry.form
@@ -262,6 +347,8 @@ def _fill_school(form: RequestForm, uai: str) -> None:
     form.postal_code.data = school.postal_code or ""
     form.school_kind.data = school.kind.value
     form.priority.data = school.priority.value
+    if not form.address.data:
+        form.address.data = schools.last_known_address(school)
 
 
 def _placement(uai: str | None):

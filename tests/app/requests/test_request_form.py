@@ -65,7 +65,7 @@ def test_the_form_is_french_accessible_and_has_what_it_needs(client):
     names = set(re.findall(r'name="([^"]+)"', page)) - {"viewport", "robots"}
     assert names == {
         "csrf_token", "idempotency_key", "website", "school_query", "action", "pick_uai", "uai", "school_name",
-        "commune", "postal_code", "school_kind", "priority", "contact_name", "contact_role", "email", "phone",
+        "commune", "postal_code", "address", "school_kind", "priority", "contact_name", "contact_role", "email", "phone",
         "class_levels", "headcount", "girls_count", "format", "delivery", "topics", "remarks", "consent",
         *(f"windows-{i}-{f}" for i in range(3) for f in ("start_date", "end_date", "time_of_day")),
     } - {"pick_uai"}
@@ -180,8 +180,8 @@ def test_submitting_the_same_form_twice_creates_one_request(client, db):
     assert count(db, VisitRequest) == 1 and count(db, SchoolContact) == 1
     assert count(db, OutboxEmail, OutboxEmail.to_address == "sophie.martin@ac-paris.fr") == 1
     assert "déjà envoyée" in page_text(client.get("/demandes/merci"))
-    # A new form gets a new key: a second, deliberate request is accepted.
-    third, _ = submit(client)
+    # A new form gets a new key: a second request for other periods is accepted.
+    third, _ = submit(client, **{"windows-0-start_date": "2027-01-25", "windows-0-end_date": "2027-02-05"})
     assert third.status_code == 302 and count(db, VisitRequest) == 2
 
 
@@ -197,8 +197,13 @@ def test_a_form_changed_after_it_was_sent_is_refused_then_sent_as_a_new_request(
     # the page came back with a fresh key: sending it again is a deliberate second request
     fresh = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', changed.get_data(as_text=True)).group(1)
     assert fresh != data["idempotency_key"]
-    again = client.post("/demandes/nouvelle", data={**data, **form_tokens(client), "headcount": "30",
-                                                     "idempotency_key": fresh})
+    # the same periods again is the same request (corrected from its follow-up page), other
+    # periods a second one
+    same = client.post("/demandes/nouvelle", data={**data, **form_tokens(client), "headcount": "30",
+                                                    "idempotency_key": fresh})
+    assert same.status_code == 302 and count(db, VisitRequest) == 1
+    other = {"windows-0-start_date": "2027-01-25", "windows-0-end_date": "2027-02-05"}
+    again = client.post("/demandes/nouvelle", data={**data, **form_tokens(client), "headcount": "30", **other})
     assert again.status_code == 302 and count(db, VisitRequest) == 2
 
 

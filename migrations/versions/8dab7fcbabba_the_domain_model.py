@@ -1,8 +1,8 @@
 """the domain model
 
-Revision ID: 1d8532f66594
+Revision ID: 8dab7fcbabba
 Revises: 
-Create Date: 2026-12-05 03:50:50.773168
+Create Date: 2026-12-05 04:19:01.197843
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '1d8532f66594'
+revision = '8dab7fcbabba'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -253,11 +253,13 @@ def upgrade():
     sa.Column('girls_count', sa.Integer(), nullable=False),
     sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('remarks', sa.Text(), nullable=False),
+    sa.Column('address', sa.String(length=300), nullable=False),
     sa.Column('status', sa.Enum('submitted', 'in_review', 'scheduled', 'completed', 'declined', 'withdrawn', name='request_status', native_enum=False, create_constraint=True, length=13), nullable=False),
     sa.Column('followup_token_hash', sa.String(length=64), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('idempotency_fingerprint', sa.String(length=64), nullable=True),
     sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('corrected_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('feed_token_id', sa.Integer(), nullable=True),
     sa.Column('submitted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
