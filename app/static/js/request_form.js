@@ -57,7 +57,7 @@
     getJSON(form.dataset.searchUrl + "?q=" + encodeURIComponent(q)).then(function (schools) {
       results.textContent = "";
       if (!schools.length) {
-        results.appendChild(el("p", "", "Aucun établissement connu ne correspond : indiquez son numéro UAI et son nom ci-dessous."));
+        results.appendChild(el("p", "", "Aucun établissement connu ne correspond\u00a0: indiquez son numéro UAI et son nom ci-dessous."));
         return;
       }
       var list = el("ul");
@@ -69,7 +69,7 @@
         item.appendChild(button);
         list.appendChild(item);
       });
-      results.appendChild(el("p", "", schools.length + (schools.length > 1 ? " établissements trouvés : choisissez le vôtre." : " établissement trouvé : choisissez-le.")));
+      results.appendChild(el("p", "", schools.length + (schools.length > 1 ? " établissements trouvés\u00a0: choisissez le vôtre." : " établissement trouvé\u00a0: choisissez-le.")));
       results.appendChild(list);
     }).catch(function () { /* the button still works */ });
   }

@@ -37,8 +37,9 @@ def invited(db, organizer, create_event, create_assignment, create_school):
 
 
 def text(response) -> str:
-    """The page with HTML entities decoded, to search for French text."""
-    return html.unescape(response.get_data(as_text=True))
+    """The page with HTML entities decoded and French non-breaking spaces made ordinary, to
+    search for French text."""
+    return html.unescape(response.get_data(as_text=True)).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def emails_to(db, address: str) -> list[OutboxEmail]:

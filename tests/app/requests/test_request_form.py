@@ -65,7 +65,8 @@ def test_the_form_is_french_accessible_and_has_what_it_needs(client):
     names = set(re.findall(r'name="([^"]+)"', page)) - {"viewport", "robots"}
     assert names == {
         "csrf_token", "idempotency_key", "website", "school_query", "action", "pick_uai", "uai", "school_name",
-        "commune", "postal_code", "address", "school_kind", "priority", "contact_name", "contact_role", "email", "phone",
+        "commune", "postal_code", "address", "school_kind", "priority", "contact_name", "contact_role", "email",
+        "phone",
         "class_levels", "headcount", "girls_count", "format", "delivery", "topics", "remarks", "consent",
         *(f"windows-{i}-{f}" for i in range(3) for f in ("start_date", "end_date", "time_of_day")),
     } - {"pick_uai"}
