@@ -39,6 +39,9 @@ def fill_request(page, *, uai: str, start: date, end: date) -> None:
     page.get_by_label("4e", exact=True).check()
     page.get_by_label("Nombre d'élèves").fill("28")
     page.get_by_label("Dont filles").fill("13")
+    topics = page.locator("details.topics")
+    if topics.get_attribute("open") is None:
+        topics.locator("summary").click()  # the optional topics are folded away
     page.get_by_label("aéronautique").check()
     page.locator("#windows-0-start_date").fill(start.isoformat())
     page.locator("#windows-0-end_date").fill(end.isoformat())
