@@ -102,6 +102,7 @@ def test_a_school_corrects_its_request_and_copies_its_calendar_address(live_app,
         page.get_by_label("Adresse de l'établissement (facultatif)").fill("12 rue Jean Moulin")
         page.get_by_role("button", name="Enregistrer les corrections").click()
         page.locator("#error-summary").wait_for()
+        page.wait_for_function("document.activeElement.id === 'error-summary'")
         assert "ne peut pas dépasser l'effectif" in page.locator("#girls_count-error").inner_text()
         assert page.get_by_label("Adresse de l'établissement (facultatif)").input_value() == "12 rue Jean Moulin"
 

@@ -80,8 +80,9 @@ def _request_data(body: dict) -> visit_requests.RequestData:
     200,
     schema=VisitRequestCreatedSchema,
     success=True,
-    description="The same Idempotency-Key was sent before: the request already made "
-    "(without its follow-up token, which was given the first time).",
+    description="The same Idempotency-Key was sent before, or the same school, contact email and periods "
+    "within two hours with another key: the request already made (without its follow-up token, "
+    "which was given the first time; no second email).",
 )
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
 def create_visit_request(headers, body):

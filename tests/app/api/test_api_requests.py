@@ -158,6 +158,14 @@ def app_config():
     return {"REQUEST_FORM_RATE_LIMIT": "2 per minute", "RATELIMIT_ENABLED": True}
 
 
+def test_the_same_request_with_another_key_is_the_one_already_made(client, db, create_user):
+    create_user(academies=["paris"])
+    first = post(client, key="key-number-1-0123456789")
+    again = post(client, key="key-number-2-0123456789")
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.get_json()["followup_token"] is None and count(db, VisitRequest) == 1
+
+
 def test_rate_limited_without_a_token_not_with_one(client, create_user):
     from app.extensions import limiter
 
@@ -166,5 +174,8 @@ def test_rate_limited_without_a_token_not_with_one(client, create_user):
         post(client, key=f"key-number-{i}-0123456789")
     problem = assert_problem(post(client, key="key-number-9-0123456789"), 429)
     assert problem["title"] == "Too Many Requests"
-    assert post(client, key="key-number-8-0123456789", **bearer(create_user())).status_code == 201
+    # another contact: the same one again within two hours would be the request already made
+    other = body()
+    other["contact"]["email"] = "autre.collegue@ac-paris.fr"
+    assert post(client, other, key="key-number-8-0123456789", **bearer(create_user())).status_code == 201
     limiter.reset()
