@@ -154,3 +154,14 @@ def test_the_follow_up_page_offers_a_copy_button_that_needs_javascript(client, d
 def test_the_form_keeps_its_tokens_between_tries(client, db):
     tokens = form_tokens(client)
     assert len(tokens["idempotency_key"]) >= 16
+
+
+def test_picking_a_known_school_prefills_its_last_known_address(client, db, create_school, create_request):
+    school = create_school(name="Collège Jean Moulin", commune="Paris", departement="75")
+    create_request(school=school, address="12 rue Jean Moulin")
+    create_request(school=school)  # a later one without an address does not hide it
+    data = {**form_tokens(client), **valid_form(uai="", school_name="", commune=""), "pick_uai": school.uai}
+    page = client.post("/demandes/nouvelle", data=data).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="address"[^>]*value="12 rue Jean Moulin"', page)
+    found = client.get(f"/demandes/verification.json?uai={school.uai}").get_json()
+    assert found["school"]["address"] == "12 rue Jean Moulin"
