@@ -66,6 +66,7 @@ def _request_data(body: dict) -> visit_requests.RequestData:
         topics=body["topics"],
         windows=[Window(w["start_date"], w["end_date"], w["time_of_day"]) for w in body["windows"]],
         remarks=body["remarks"],
+        address=body["address"],
         consent=body["consent"],
         locale=body["locale"],
     )

@@ -166,6 +166,13 @@ def test_the_same_request_with_another_key_is_the_one_already_made(client, db, c
     assert again.get_json()["followup_token"] is None and count(db, VisitRequest) == 1
 
 
+def test_the_street_address_is_kept(client, db, create_user):
+    assert post(client, {**body(), "address": "12 rue Jean Moulin"}).status_code == 201
+    assert db.session.scalar(select(VisitRequest)).address == "12 rue Jean Moulin"
+    problem = assert_problem(post(client, {**body(), "address": "x" * 301}, key="key-number-3-0123456789"), 422)
+    assert "address" in str(problem)
+
+
 def test_rate_limited_without_a_token_not_with_one(client, create_user):
     from app.extensions import limiter
 

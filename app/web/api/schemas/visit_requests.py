@@ -74,6 +74,12 @@ class VisitRequestCreateSchema(Schema):
         metadata={"description": "Preferred periods (one to three)."},
     )
     remarks = FreeText(load_default="", validate=validate.Length(max=limits.REMARKS_MAX))
+    address = Text(
+        load_default="",
+        validate=validate.Length(max=limits.ADDRESS_MAX),
+        metadata={"description": "The school's street address (\"12 rue Jean Moulin\"): the event's address when "
+                  "the request is scheduled."},
+    )
     consent = fields.Boolean(
         required=True, metadata={"description": "The contact accepted the privacy notice."}
     )
