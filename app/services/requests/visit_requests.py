@@ -422,6 +422,9 @@ def correct(request: VisitRequest, data: Correction, *, today: date | None = Non
         request.corrected_at = utcnow()
         db.session.flush()
         audit.record(actor, request, "request.corrected", fields=sorted(changed))
+        # Once per request (the outbox's dedupe key): a teacher fixing two typos in a row does
+        # not send two emails; later corrections show on the request page and in its history.
+        emails.organizers_told(request, "request_corrected")
     return changed
 
 

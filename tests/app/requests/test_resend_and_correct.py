@@ -109,7 +109,8 @@ def correction(request, **overrides) -> visit_requests.Correction:
     return values
 
 
-def test_a_school_corrects_its_request_and_the_organizers_see_it(db):
+def test_a_school_corrects_its_request_and_the_organizers_see_it(db, create_user):
+    create_user(email="paris@example.org", academies=["paris"])
     request = send("first-form-key-0001").request
     changed = visit_requests.correct(request, correction(
         request, headcount=24, girls_count=12, class_levels=["3e", "4e"], windows=[FEBRUARY],
@@ -124,6 +125,10 @@ def test_a_school_corrects_its_request_and_the_organizers_see_it(db):
     assert request.contact.phone == "01 23 45 67 89" and request.corrected_at is not None
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "request.corrected"))
     assert entry.subject_id == request.id and entry.actor_label == "school"
+    told = db.session.scalars(select(OutboxEmail).where(OutboxEmail.subject.like("Demande corrigée%"))).all()
+    assert [e.to_address for e in told] == ["paris@example.org"] and "24 élèves dont 12 filles" in told[0].body_text
+    visit_requests.correct(request, correction(request, headcount=25), today=DAY)
+    assert count(db, OutboxEmail, OutboxEmail.subject.like("Demande corrigée%")) == 1  # once per request
 
 
 def test_a_correction_that_changes_nothing_is_not_recorded(db):
