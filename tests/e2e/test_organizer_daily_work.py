@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -85,7 +86,7 @@ def test_dashboard_applications_and_outbox(live_app, live_server, browser, page)
 
     # The outbox: every email of the scope in plain words, and no secret link anywhere.
     page.get_by_role("navigation", name="Espace organisateurs").get_by_role("link", name="Courriels").click()
-    assert page.get_by_role("heading", name="Courriels", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Courriels", exact=True)).to_be_visible()
     assert page.get_by_text("Accusé de réception de demande").is_visible()
     assert page.get_by_text("Invitation d'agenda").first.is_visible()
     assert page.get_by_text("Candidature refusée").first.is_visible()

@@ -21,7 +21,7 @@ def test_proposals_show_fit_and_a_topic_mismatch_up_front(db, client, auth, crea
     auth.login(organizer.email)
     page = html.unescape(client.get(f"/organisation/evenements/{event.id}").get_data(as_text=True))
     before_details = page.split("<details>")[0]
-    assert f"Adéquation : {proposal.explanation['fit']} %" in before_details
+    assert f"Adéquation\u00a0: {proposal.explanation['fit']} %" in before_details
     assert "Métier éloigné du thème demandé" in before_details
     assert "Thèmes en phase avec la demande" not in page and "Parle la langue demandée" not in page
     assert re.search(r"moins il y en a, meilleure est la proposition", page)

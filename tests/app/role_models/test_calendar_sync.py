@@ -268,7 +268,7 @@ def test_the_organizer_sees_the_skipped_events_on_the_role_models_page(db, clien
     db.session.commit()
     auth.login("orga@example.org")
     page = html.unescape(client.get(f"/organisation/intervenants/{owner.id}").get_data(as_text=True))
-    assert "1 événement de cet agenda n'a pas pu être lu. Raison :" in page
+    assert "1 événement de cet agenda n'a pas pu être lu. Raison\u00a0:" in page
     assert "une date ou une heure d'un événement est écrite dans un format que nous ne savons pas lire" in page
 
 
