@@ -41,8 +41,16 @@ JOB_FAMILIES = {
     "executive": _l("Dirigeante, dirigeant"),
     "apprentice": _l("Apprentie, apprenti"),
 }
-ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Active / actif"), "paused": _l("En pause"),
+ROLE_MODEL_STATUSES = {"pending": _l("En attente"), "active": _l("Actif·ve"), "paused": _l("En pause"),
                        "declined": _l("Candidature refusée")}
+# The same statuses as the role model reads them about herself, on her home page: what each
+# one means for her (being proposed or not), not the organizers' one-word column.
+OWN_PROFILE_STATUSES = {
+    "pending": _l("Candidature à l'étude — l'équipe IndustriElles revient vers vous très vite"),
+    "active": _l("Profil actif — vous pouvez être proposé·e pour des rencontres"),
+    "paused": _l("Profil en pause — vous ne recevez pas de nouvelles invitations"),
+    "declined": _l("Candidature non retenue"),
+}
 CONTACT_ROLES = {
     "teacher": _l("Professeur·e"),
     "cpe": _l("CPE"),

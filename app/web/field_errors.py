@@ -94,3 +94,16 @@ def _child(form: BaseForm, node: object, part: str | int) -> object | None:
     if isinstance(inner, BaseForm) and isinstance(part, str) and part in inner:
         return inner[part]
     return None
+
+
+def summary(form: BaseForm) -> list[tuple[str, str, str]]:
+    """(anchor id, label, message) for every field message, in the order of the form: the list
+    at the top of a page whose links take the person to each field."""
+    items: list[tuple[str, str, str]] = []
+    for field in form:
+        if isinstance(field, FieldList | FormField) or field.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        # A group of checkboxes or radios: the link goes to its first option.
+        anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+        items.extend((anchor, str(field.label.text), str(message)) for message in field.errors if message)
+    return items

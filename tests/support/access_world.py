@@ -79,7 +79,7 @@ def build() -> World:
     world.ids = {
         "event_id": event.id, "request_id": request.id, "assignment_id": invited.id,
         "role_model_id": pending.id, "email_id": email.id, "token_id": token_row.id, "school_id": other_school.id,
-        "calendar_id": 999999, "exception_id": 999999, "academie": "paris",
+        "calendar_id": 999999, "exception_id": 999999, "participation_id": invited.id, "academie": "paris",
         # Secret links: each route's own kind (the follow-up link for the school's pages).
         "token": followup,
     }

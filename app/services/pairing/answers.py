@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User, limits
+from app.models import Assignment, AssignmentStatus, BusyInterval, Event, EventStatus, User, UserRole, limits
+from app.services.accounts import magic_links
 from app.services.accounts.magic_links import LinkRefused
 from app.services.common.errors import Conflict
 from app.services.pairing import answer_links, assignments, bookings
@@ -73,6 +74,26 @@ class Answer:
     assignment: Assignment
     done: bool
     clashes: list[Clash] = field(default_factory=list)
+    # A one-time sign-in link token for her space (`magic_links`), offered on the page that
+    # says the answer was recorded; None when there is nobody to sign in.
+    sign_in_token: str | None = None
+
+
+def _sign_in_token(assignment: Assignment, actor: User | None) -> str | None:
+    """Trust decision: answering proves she holds the mailbox the invitation went to, which is
+    all a sign-in link proves; asking her for another email round trip to reach her space adds
+    no safety. So a recorded answer — a POST, which mail scanners do not send, and which
+    succeeds once per invitation since an answered one cannot be answered again — comes with a
+    one-time sign-in token of the ordinary kind (`magic_links.make_token`: 30 minutes, used up by
+    the first sign-in, refused for a disabled account). Signing in with it makes a fresh
+    session carrying her current `session_version`; opening the answer link (GET) never gives
+    one, so a forwarded or scanned email is not a way into her space."""
+    user = assignment.role_model.user
+    if user is None or not user.is_enabled or user.role != UserRole.ROLE_MODEL:
+        return None
+    if actor is not None and actor.id == user.id:
+        return None  # already signed in as herself
+    return magic_links.make_token(user)
 
 
 def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool = False,
@@ -88,10 +109,10 @@ def respond(token: str, action: str, *, reason: str = "", despite_clashes: bool 
     who = actor if actor is not None and actor.id == assignment.role_model.user_id else None
     if action == "decline":
         assignments.decline(assignment, reason=(reason or "")[:limits.ANSWER_REASON_MAX], actor=who)
-        return Answer(assignment, True)
+        return Answer(assignment, True, sign_in_token=_sign_in_token(assignment, actor))
     bookings.require_free(assignment, by_role_model=True)
     found = clashes(assignment)
     if found and not despite_clashes:
         return Answer(assignment, False, found)
     assignments.accept(assignment, actor=who)
-    return Answer(assignment, True, found)
+    return Answer(assignment, True, found, sign_in_token=_sign_in_token(assignment, actor))

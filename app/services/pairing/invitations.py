@@ -29,7 +29,8 @@ def _role_model_email(assignment: Assignment, *, template: str, method: str, why
     queue_email(to=user.email, to_name=assignment.role_model.display_name, template=template,
                 locale=recipient.locale, ics=ics, ics_method=method if ics else None, event=event,
                 context={"event": event, "assignment": assignment, "audience": "role_model",
-                         "portal_url": external_url("portal.dashboard"), **context},
+                         "portal_url": external_url("portal.dashboard"),
+                         "meeting_url": external_url("portal.meeting", participation_id=assignment.id), **context},
                 dedupe_key=f"assignment:{assignment.id}:{why}")
 
 

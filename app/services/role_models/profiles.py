@@ -139,7 +139,7 @@ def _new_account(email: str, data: ProfileData, *, actor: User | None, locale: s
     if users.find_user_by_email(email) is not None:
         raise Invalid(fields={"email": _l(
             "Un compte existe déjà avec cette adresse : "
-            "demandez un lien de connexion depuis l'espace intervenant·es.")})
+            "demandez un lien de connexion depuis l'espace marraines et parrains.")})
     return users.create_user(email=email, full_name=f"{data.first_name.strip()} {data.last_name.strip()}",
                                 role=UserRole.ROLE_MODEL, actor=actor, locale=locale)
 
@@ -411,6 +411,13 @@ def resume(actor: User, rm: RoleModel) -> RoleModel:
     rm.status = RoleModelStatus.ACTIVE
     audit.record(actor, rm, "role_model.resumed")
     return rm
+
+
+def needs_windows(rm: RoleModel) -> bool:
+    """Whether her home must ask for her weekly availability: matching proposes nobody for a
+    time outside their windows, so without one she is never proposed (a paused profile is not
+    proposed anyway, and is not nagged)."""
+    return rm.status in (RoleModelStatus.PENDING, RoleModelStatus.ACTIVE) and not rm.windows
 
 
 def engagements_ahead(rm: RoleModel, *, now=None):

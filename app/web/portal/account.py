@@ -26,9 +26,18 @@ def apply():
     if form.validate_on_submit():
         _rm, error = units.attempt(profiles.apply, form.email.data, form.to_data(), locale=str(get_locale()))
         if error is None:
-            return render_template("portal/applied.html", email=form.email.data)
+            # Post/Redirect/Get: reloading the thank-you page sends nothing again, and Back
+            # returns to the form instead of the browser's "resend the form?" page (after a
+            # first try with errors too: js/form_page.js).
+            return redirect(url_for("portal.applied"))
         field_errors.show(form, error)
-    return render_template("portal/apply.html", form=form), 422 if form.errors else 200
+    return render_template("portal/apply.html", form=form, errors=field_errors.summary(form)), \
+        422 if form.errors else 200
+
+
+@bp.get("/devenir-marraine-parrain/merci")
+def applied():
+    return render_template("portal/applied.html")
 
 
 @bp.route("/connexion", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 """Answering an invitation from the email's links: GET shows what would happen and changes
-nothing (mail scanners open links), POST acts once. No sign-in needed: the link is signed."""
+nothing (mail scanners open links), POST acts once. No sign-in needed: the link is signed.
+The page after a recorded answer offers a way into her space without another email (see
+`app.services.pairing.answers._sign_in_token` for why that is safe)."""
 
 from __future__ import annotations
 
@@ -34,4 +36,5 @@ def answer(token: str, action: str):
         return render_template("portal/answer.html", state=str(error.message), clashes=[], **page), 409
     if not result.done:  # a clash appeared since the page was shown (nothing changed): ask again
         return render_template("portal/answer.html", state=None, clashes=result.clashes, **page), 409
-    return render_template("portal/answered.html", action=action, event=assignment.event)
+    return render_template("portal/answered.html", action=action, event=assignment.event, assignment=assignment,
+                           sign_in_token=result.sign_in_token)

@@ -130,10 +130,12 @@ class ConfirmForm(TextForm):
 
 WEEKDAYS = [SelectChoice(str(i), day) for i, day in enumerate(
     [_l("Lundi"), _l("Mardi"), _l("Mercredi"), _l("Jeudi"), _l("Vendredi"), _l("Samedi"), _l("Dimanche")])]
+# A new row names no day: a day picked for her would be saved as hers if she only typed times.
+NO_DAY = SelectChoice("", _l("Choisir un jour"))
 
 
 class WindowForm(Form):
-    weekday = SelectField(_l("Jour"), choices=WEEKDAYS, default="1")
+    weekday = SelectField(_l("Jour"), choices=[NO_DAY, *WEEKDAYS], default="")
     start_time = TimeField(_l("De"), validators=[Optional()])
     end_time = TimeField(_l("À"), validators=[Optional()])
 
@@ -151,12 +153,18 @@ class WindowsForm(TextForm):
         return [e for e in field if e.form.start_time.data is not None or e.form.end_time.data is not None]
 
     def validate_windows(self, field) -> None:
+        problems = False
         for entry in field:
             start, end = entry.form.start_time.data, entry.form.end_time.data
             if (start is None) != (end is None):
                 (entry.form.end_time if end is None else entry.form.start_time).errors.append(
                     _l("Indiquez le début et la fin."))
-                raise ValidationError("")
+                problems = True
+            if (start is not None or end is not None) and not entry.form.weekday.data:
+                entry.form.weekday.errors.append(_l("Choisissez le jour de ce créneau."))
+                problems = True
+        if problems:
+            raise ValidationError("")
 
 
 class ExceptionForm(TextForm):
@@ -175,6 +183,11 @@ class CalendarForm(TextForm):
 class AnswerForm(TextForm):
     reason = TextAreaField(_l("Un mot pour l'équipe (facultatif)"), validators=[Length(max=limits.ANSWER_REASON_MAX)])
     despite_clashes = HiddenField()
+
+
+class WithdrawForm(TextForm):
+    reason = TextAreaField(_l("Pourquoi vous retirez-vous ? (facultatif)"),
+                           validators=[Length(max=limits.ANSWER_REASON_MAX)])
 
 
 class DeleteAccountForm(TextForm):

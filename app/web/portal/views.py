@@ -57,7 +57,7 @@ def dashboard():
     rm = g.role_model
     rows = profiles.engagements_ahead(rm)
     return render_template(
-        "portal/dashboard.html", rm=rm, form=ConfirmForm(),
+        "portal/dashboard.html", rm=rm, form=ConfirmForm(), needs_windows=profiles.needs_windows(rm),
         invited=[a for a in rows if a.status == AssignmentStatus.INVITED],
         engaged=[a for a in rows if a.status != AssignmentStatus.INVITED],
     )
@@ -88,7 +88,7 @@ def _windows_form(rm) -> WindowsForm:
             form.windows.append_entry({"weekday": str(window.weekday), "start_time": window.start_time,
                                        "end_time": window.end_time})
         for _blank in range(2):
-            form.windows.append_entry({"weekday": "1", "start_time": None, "end_time": None})
+            form.windows.append_entry({"weekday": "", "start_time": None, "end_time": None})
     return form
 
 

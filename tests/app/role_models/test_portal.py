@@ -53,7 +53,11 @@ def test_apply_then_an_organizer_approves_and_a_link_arrives(db, client, auth, c
     form = client.get("/espace/devenir-marraine-parrain")
     data = dict(APPLICATION, csrf_token=csrf_token_of(form.get_data(as_text=True)))
     done = client.post("/espace/devenir-marraine-parrain", data=data)
-    assert done.status_code == 200 and "candidature est envoyée" in text(done)
+    # Post/Redirect/Get: the thank-you page is a page of its own, which a reload only reads.
+    assert done.status_code == 302 and done.headers["Location"].endswith("/espace/devenir-marraine-parrain/merci")
+    for _ in range(2):
+        thanks = client.get("/espace/devenir-marraine-parrain/merci")
+        assert "candidature est envoyée" in text(thanks)
     rm = db.session.scalar(select(RoleModel).where(RoleModel.last_name == "Benali"))
     assert rm.status == RoleModelStatus.PENDING and rm.departement_codes == ["31", "81"]
     assert rm.user.email == "nadia.benali@example.org"
@@ -84,6 +88,51 @@ def test_application_errors_are_next_to_their_fields_and_everything_typed_is_kep
     assert re.search(r'id="departements-error">Départements inconnus : 999', body) or "consent-error" in body
     assert 'value="Technicienne de maintenance"' in body and "Bac pro puis BTS." in body
     assert db.session.scalars(select(RoleModel)).all() == []
+    # The summary at the top names every problem, each linking to its field.
+    summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
+    assert "Un point est à corriger" in summary and 'href="#consent"' in summary
+    data.update(first_name="", event_types=[])
+    body = text(client.post("/espace/devenir-marraine-parrain", data=data))
+    summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
+    assert "2 points sont à corriger" in summary
+    assert summary.index('href="#first_name"') < summary.index('href="#consent"')
+    assert "<title>Erreur" in body and "js/form_page.js" in body
+
+
+def test_new_role_model_is_asked_for_her_availability_until_she_gives_some(db, client, create_role_model):
+    rm = create_role_model(windows=[])
+    sign_in(client, rm.user)
+    home = text(client.get("/espace/"))
+    assert "Indiquez vos disponibilités : sans elles, vous ne pouvez pas être proposé·e" in home.replace("\xa0", " ")
+    assert "Profil actif — vous pouvez être proposé·e" in home and "Active / actif" not in home
+    assert profiles.needs_windows(rm)
+
+    profiles.set_windows(rm.user, rm, [(1, time(14), time(17))])
+    db.session.flush()
+    home = text(client.get("/espace/"))
+    assert "sans elles, vous ne pouvez pas" not in home and not profiles.needs_windows(rm)
+    profiles.set_windows(rm.user, rm, [])
+    profiles.pause(rm.user, rm)
+    db.session.flush()
+    assert not profiles.needs_windows(rm)  # a paused profile is not proposed anyway
+    assert "Profil en pause" in text(client.get("/espace/"))
+
+
+def test_new_window_rows_name_no_day_and_a_row_without_one_is_flagged(db, client, create_role_model):
+    rm = create_role_model(windows=[])
+    sign_in(client, rm.user)
+    page = client.get("/espace/disponibilites").get_data(as_text=True)
+    assert re.search(r'<option selected value="">Choisir un jour</option>', page)
+    token = csrf_token_of(page)
+    refused = client.post("/espace/disponibilites", data={
+        "csrf_token": token,
+        "windows-0-weekday": "", "windows-0-start_time": "14:00", "windows-0-end_time": "17:00",
+        "windows-1-weekday": "", "windows-1-start_time": "", "windows-1-end_time": ""})
+    assert refused.status_code == 422
+    assert re.search(r'id="windows-0-weekday-error">Choisissez le jour de ce créneau', text(refused))
+    assert 'id="windows-1-weekday-error"' not in text(refused)  # an empty row is simply left out
+    db.session.refresh(rm)
+    assert rm.windows == []
 
 
 def test_organizer_invites_someone_who_signs_in_from_the_email(db, client, auth, create_user):

@@ -40,7 +40,7 @@ MISSING = 2_000_000_000  # no row has this id, and it fits the API's 32-bit ids
 # URL variables naming an object that belongs to someone's scope (or to one person).
 SCOPED_IDS = {"event_id", "request_id", "assignment_id", "role_model_id", "email_id", "token_id", "school_id"}
 # The role models' own portal routes: they name the signed-in person's own rows.
-OWN_ROWS = {"calendar_id", "exception_id"}
+OWN_ROWS = {"calendar_id", "exception_id", "participation_id"}
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
 EVENT_FORM = {"type": "school_visit", "title": "Titre changé", "day": "2027-03-17", "start_time": "09:00",
               "end_time": "11:00", "timezone": "Europe/Paris", "departement": "75", "role_models_min": "1",
