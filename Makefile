@@ -50,8 +50,9 @@ scheduler: db
 # Mozilla's ical.js, to check our feeds parse as Thunderbird parses them.
 js-test-deps:
 	@if command -v npm >/dev/null 2>&1 && [ -f tests/js/package-lock.json ]; then \
-		[ -d tests/js/node_modules ] || npm ci --prefix tests/js --no-audit --no-fund --silent; \
-	else echo "npm not found: ical.js checks will be skipped"; fi
+		[ -f tests/js/node_modules/ical.js/package.json ] && [ -f tests/js/node_modules/axe-core/axe.min.js ] \
+			|| npm ci --prefix tests/js --no-audit --no-fund --silent; \
+	else echo "npm not found: ical.js and axe-core checks will be skipped"; fi
 
 test: install js-test-deps
 	$(BIN)/ruff check .

@@ -58,7 +58,7 @@ def test_role_model_signs_in_sets_windows_and_connects_a_calendar(live_app, live
     page.get_by_role("heading", name="Bonjour Inès").wait_for()
 
     # Two weekly windows: Tuesday and Thursday afternoons.
-    page.get_by_role("link", name="Disponibilités").click()
+    page.get_by_role("link", name="Disponibilités", exact=True).click()
     page.get_by_label("Jour (créneau 1)").select_option(label="Mardi")
     page.get_by_label("De (créneau 1)").fill("14:00")
     page.get_by_label("À (créneau 1)").fill("17:00")
