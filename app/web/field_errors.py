@@ -97,13 +97,17 @@ def _child(form: BaseForm, node: object, part: str | int) -> object | None:
 
 
 def summary(form: BaseForm) -> list[tuple[str, str, str]]:
-    """(anchor id, label, message) for every field message, in the order of the form: the list
-    at the top of a page whose links take the person to each field."""
+    """(anchor id, label, message) for every field message, in the order of the page: the list
+    at the top of a page whose links take the person to each field. A form whose page shows
+    some fields before its declaration order names them in `PAGE_FIRST`; a field's
+    `description`, when set, is its short name here (a long checkbox label, say)."""
     items: list[tuple[str, str, str]] = []
-    for field in form:
+    first = [form[name] for name in getattr(form, "PAGE_FIRST", ())]
+    for field in [*first, *(f for f in form if f not in first)]:
         if isinstance(field, FieldList | FormField) or field.type in ("CSRFTokenField", "HiddenField"):
             continue
         # A group of checkboxes or radios: the link goes to its first option.
         anchor = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
-        items.extend((anchor, str(field.label.text), str(message)) for message in field.errors if message)
+        name = str(field.description or field.label.text)
+        items.extend((anchor, name, str(message)) for message in field.errors if message)
     return items

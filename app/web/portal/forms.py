@@ -108,13 +108,16 @@ class ProfileForm(TextForm):
 
 
 class ApplicationForm(ProfileForm):
+    PAGE_FIRST = ("email",)  # asked first on the page (app.web.field_errors.summary)
+
     email = EmailField(_l("Adresse e-mail"), filters=[_strip],
                        validators=[DataRequired(_l("Indiquez votre adresse e-mail.")),
                                    Email(_l("Adresse e-mail invalide."))])
     consent = BooleanField(_l("J'accepte que l'équipe IndustriElles conserve ces informations "
                               "pour organiser des rencontres."),
                            validators=[DataRequired(_l("Votre accord est nécessaire "
-                                                       "pour que nous puissions vous contacter."))])
+                                                       "pour que nous puissions vous contacter."))],
+                           description=_l("Votre accord"))
 
 
 class SignInForm(TextForm):

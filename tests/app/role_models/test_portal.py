@@ -91,11 +91,13 @@ def test_application_errors_are_next_to_their_fields_and_everything_typed_is_kep
     # The summary at the top names every problem, each linking to its field.
     summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
     assert "Un point est à corriger" in summary and 'href="#consent"' in summary
-    data.update(first_name="", event_types=[])
+    assert "Votre accord : Votre accord est nécessaire" in summary  # a short name, not the whole label
+    data.update(first_name="", event_types=[], email="")
     body = text(client.post("/espace/devenir-marraine-parrain", data=data))
     summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
-    assert "2 points sont à corriger" in summary
-    assert summary.index('href="#first_name"') < summary.index('href="#consent"')
+    assert "3 points sont à corriger" in summary
+    # In the order of the page: the address comes first there.
+    assert summary.index('href="#email"') < summary.index('href="#first_name"') < summary.index('href="#consent"')
     assert "<title>Erreur" in body and "js/form_page.js" in body
 
 
