@@ -27,6 +27,7 @@ from app.services.pairing import assignments
 COMING = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
 WITHDRAWABLE = (AssignmentStatus.ACCEPTED, AssignmentStatus.CONFIRMED)
 _OPEN_EVENTS = (EventStatus.DRAFT, EventStatus.SCHEDULED, EventStatus.CONFIRMED)
+_NEVER_SENT = (AssignmentStatus.PROPOSED, AssignmentStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,14 @@ def own_assignment(actor: User | None, assignment_id: int) -> Assignment:
     """The participation `assignment_id` if it is the actor's and was sent to her; NotFound otherwise."""
     assignment = db.session.get(Assignment, assignment_id) if actor is not None else None
     if (assignment is None or assignment.role_model.user_id != actor.id
-            or assignment.role_model.anonymised_at is not None or assignment.invited_at is None):
+            or assignment.role_model.anonymised_at is not None or not _sent(assignment)):
         raise NotFound()
     return assignment
+
+
+def _sent(assignment: Assignment) -> bool:
+    """Whether she was ever asked: a proposal (or one dismissed before any invitation) was not."""
+    return assignment.invited_at is not None or assignment.status not in _NEVER_SENT
 
 
 def meeting(actor: User | None, assignment_id: int) -> Meeting:

@@ -23,6 +23,7 @@ class Block:
     end: time  # time.max for "until midnight"
     title: str = ""
     status: str = ""
+    participation_id: int | None = None  # an engagement's, for the link to its meeting page
 
     @property
     def minutes(self) -> tuple[int, int]:
@@ -106,7 +107,8 @@ def week(rm: RoleModel, monday: date) -> Week:
                Event.status != EventStatus.CANCELLED, Event.start_at < end_at, Event.end_at > start_at))
     for assignment in engaged:
         for d, a, b in _pieces(assignment.event.start_at, assignment.event.end_at, days):
-            by_day[d].blocks.append(Block("engagement", a, b, assignment.event.title, assignment.status.value))
+            by_day[d].blocks.append(Block("engagement", a, b, assignment.event.title, assignment.status.value,
+                                          assignment.id))
     first, last = FIRST_HOUR, LAST_HOUR
     for day in by_day.values():
         day.blocks.sort(key=lambda b: (b.start, b.kind))

@@ -88,7 +88,8 @@ def test_only_her_own_meetings_and_only_once_sent(db, client, invited, event, cr
     someone_else = create_assignment(event=event, role_model=create_role_model(), status=AssignmentStatus.INVITED,
                                      invited_at=NOW)
     draft = create_assignment(role_model=invited.role_model)  # a proposal nobody sent her
-    for assignment_id in (someone_else.id, draft.id, 987654):
+    dismissed = create_assignment(role_model=invited.role_model, status=AssignmentStatus.CANCELLED)
+    for assignment_id in (someone_else.id, draft.id, dismissed.id, 987654):
         assert client.get(f"/espace/rencontres/{assignment_id}").status_code == 404
         assert client.get(f"/espace/rencontres/{assignment_id}/rencontre.ics").status_code == 404
         with pytest.raises(NotFound):

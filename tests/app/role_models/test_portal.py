@@ -262,7 +262,7 @@ def test_week_view_shows_windows_busy_blocks_and_engagements(db, client, create_
                                 start_at=monday + timedelta(days=2, hours=7),
                                 end_at=monday + timedelta(days=2, hours=9)))
     event = create_event(title="Forum Toulouse", start_at=monday + timedelta(days=3, hours=8))
-    create_assignment(event=event, role_model=rm, status=AssignmentStatus.CONFIRMED)
+    engagement = create_assignment(event=event, role_model=rm, status=AssignmentStatus.CONFIRMED)
     profiles.add_exception(rm.user, rm, monday.date() + timedelta(days=4), monday.date() + timedelta(days=4), "Congé")
     week = week_view.week(rm, monday.date() + timedelta(days=2))
     kinds = {d.day.weekday(): [(b.kind, b.start, b.end) for b in d.blocks] for d in week.days}
@@ -274,6 +274,7 @@ def test_week_view_shows_windows_busy_blocks_and_engagements(db, client, create_
     sign_in(client, rm.user)
     page = text(client.get("/espace/semaine?du=2027-03-17"))
     assert "Forum Toulouse" in page and "08:00–10:00" in page and "14:00–17:00" in page
+    assert f'href="/espace/rencontres/{engagement.id}">Forum Toulouse</a>' in page
     assert client.get("/espace/semaine?du=pas-une-date").status_code == 200
 
 
