@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AssignmentStatus, EventSchool, OutboxEmail, RoleModel, UserRole
+from app.models import AssignmentStatus, EventSchool, OutboxEmail, RoleModel, User, UserRole
 from app.services.accounts import magic_links
 from app.services.pairing import assignments
 from tests.e2e import axe
@@ -53,13 +53,13 @@ def _world(live_app) -> dict:
         return {"user_id": user.id, "meeting": mine.id, "invitation": invitation.id}
 
 
-def _sign_in(live_app, live_server, page, user_id: int) -> None:
-    """As from the sign-in email: open the link, press the button."""
+def _sign_in(live_app, live_server, page, user_id: int, check=None) -> None:
+    """As from the sign-in email: open the link, (`check` the page,) press the button."""
     with live_app.app_context():
-        from app.models import User
-
         token = magic_links.make_token(db.session.get(User, user_id))
     page.goto(f"{live_server.url}/espace/connexion/{token}")
+    if check is not None:
+        check()
     page.get_by_role("button", name="Me connecter").click()
     page.get_by_role("heading", name="Bonjour Inès").wait_for()
 
@@ -208,8 +208,16 @@ def test_axe_finds_no_wcag_violation_on_the_pages_a_role_model_reaches(live_app,
     page.get_by_role("button", name="Envoyer ma candidature").click()
     page.locator("#error-summary").wait_for()
     found["application with errors"] = axe.violations(page)
+    page.goto(live_server.url + "/espace/devenir-marraine-parrain/merci")
+    found["thank-you page"] = axe.violations(page)
+    page.goto(live_server.url + "/espace/connexion")
+    page.get_by_label("Adresse e-mail").fill("ines@example.org")
+    page.get_by_role("button", name="Recevoir mon lien de connexion").click()
+    page.get_by_text("vient d'y être envoyé").wait_for()
+    found["link sent"] = axe.violations(page)
 
-    _sign_in(live_app, live_server, page, world["user_id"])
+    _sign_in(live_app, live_server, page, world["user_id"], check=lambda: found.update(
+        {"sign-in link": axe.violations(page)}))
     for path in _portal_pages(world):
         page.goto(live_server.url + path)
         found[path] = axe.violations(page)
