@@ -194,3 +194,10 @@ def test_already_signed_in_she_just_goes_on(db, client, invited):
     path = _answer_link(db, invited, "accept")
     answered = text(client.post(path, data={"csrf_token": csrf_token_from(text(client.get(path)))}))
     assert "/espace/connexion/" not in answered and 'href="/espace/"' in answered
+
+
+def test_without_an_organizer_she_writes_to_the_collective(app, db, invited, event):
+    event.organizer = None
+    db.session.flush()
+    contact = meetings.meeting(invited.role_model.user, invited.id).contact
+    assert contact.email in app.config["MAIL_FROM"]
