@@ -142,6 +142,12 @@ def test_answering_from_the_email_then_going_to_her_space_needs_no_other_email(l
     assert page.locator(".engagement").filter(has_text="Table ronde").get_by_text("A accepté").is_visible()
     assert _emails_to(live_app, "ines@example.org") == before  # no sign-in email was needed
 
+    # Back: the answer's address again (not the browser's "resend the form?"), saying it is done.
+    page.go_back()
+    page.get_by_text("Vous avez déjà accepté cette invitation : merci !").wait_for()
+    page.get_by_role("link", name="Aller à mon espace").click()
+    page.get_by_role("heading", name="Bonjour Inès").wait_for()
+
 
 def test_application_form_summary_then_thanks_page_that_a_reload_does_not_resend(live_app, live_server, page):
     page.goto(live_server.url + "/espace/devenir-marraine-parrain")
