@@ -154,10 +154,10 @@ def test_application_form_summary_then_thanks_page_that_a_reload_does_not_resend
     page.get_by_role("button", name="Envoyer ma candidature").click()
     summary = page.locator("#error-summary")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
     assert page.title().startswith("Erreur")
     summary.get_by_role("link", name=re.compile("^Prénom")).click()
-    assert page.evaluate("location.hash") == "#first_name"
+    page.wait_for_function("location.hash === '#first_name'")
 
     page.get_by_label("Adresse e-mail").fill("nadia@example.org")
     page.get_by_label("Prénom", exact=True).fill("Nadia")
