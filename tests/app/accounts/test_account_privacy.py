@@ -31,7 +31,8 @@ def apply_as(app, email: str):
     browser = app.test_client()  # each its own app context: the `client` fixture sets the class
     form = browser.get("/espace/devenir-marraine-parrain")
     return browser.post("/espace/devenir-marraine-parrain",
-                        data=dict(APPLICATION, email=email, csrf_token=csrf_token_of(form.get_data(as_text=True))))
+                        data=dict(APPLICATION, email=email, csrf_token=csrf_token_of(form.get_data(as_text=True))),
+                        follow_redirects=True)  # to the thank-you page, the same for everyone
 
 
 def answer(response, email: str) -> tuple[int, str]:
