@@ -10,6 +10,7 @@ Modules, each named after what it holds:
 - :mod:`calendars.values` — the plain values (:class:`CalendarEvent`, :class:`Interval`...)
 - :mod:`calendars.errors` — the errors and their codes
 - :mod:`calendars.publish` / :mod:`calendars.invitation` — writing feeds and iTIP messages
+- :mod:`calendars.replies` — reading the iTIP answers (REPLY, COUNTER) calendar apps mail back
 - :mod:`calendars.busy` / :mod:`calendars.recurrence` — reading busy times, bounded;
   :mod:`calendars.skipping` — what a forgiving import skipped
 - :mod:`calendars.fetch` — fetching user-given URLs: which ones, redirects, what counts
