@@ -40,6 +40,13 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     SMTP_URL = os.environ.get("SMTP_URL", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Rencontres IndustriElles <ne-pas-repondre@rencontres.example>")
+    # Answers from calendar apps (app/services/pairing/reply_addresses.py): invitations to role
+    # models name `local+<capability>@domain` as their ORGANIZER; empty keeps the organizer's own
+    # address and no reply is read. IMAP_URL is the mailbox the scheduler reads them from
+    # (imaps://user:password@host:993/INBOX); empty: no polling (an MTA pipe to
+    # `flask receive-mail` still works).
+    REPLY_ADDRESS = os.environ.get("REPLY_ADDRESS", "").strip()
+    IMAP_URL = os.environ.get("IMAP_URL", "")
     # Shared by every worker and machine in production (redis://127.0.0.1:6379/0): a limit counted
     # per process would be multiplied by the number of workers. If Redis is down, each process
     # falls back to counting in memory rather than refusing every request.
@@ -114,6 +121,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://localhost"
     SMTP_URL = ""
+    REPLY_ADDRESS = ""
+    IMAP_URL = ""
     SCHEDULER_IN_PROCESS = False
     # Test transactions are rolled back and never notify; tests that need a watch turn it on.
     FEED_STAMP_WATCH = False

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(plan_command)
     app.cli.add_command(feeds_changed_command)
     app.cli.add_command(confirm_scheduled_contacts_command)
+    app.cli.add_command(receive_mail_command)
 
 
 @click.command("create-user")
@@ -194,3 +195,26 @@ def confirm_scheduled_contacts_command(dry_run):
     else:
         db.session.commit()
     click.echo(f"{'would confirm' if dry_run else 'confirmed'} {count} contact(s)")
+
+
+@click.command("receive-mail")
+def receive_mail_command():
+    """Process one email on standard input as a calendar answer (for an MTA pipe).
+
+    Exits 0 whatever became of the answer (refused, forged, unreadable: an MTA would bounce a
+    non-zero exit back to the sender); 75 (EX_TEMPFAIL: the MTA keeps the message and tries
+    again later) only when it could not be processed at all, e.g. the database is down."""
+    import sys
+
+    from app import transactions
+    from app.services.pairing import calendar_replies
+
+    raw = sys.stdin.buffer.read()
+    try:
+        received = transactions.unit_of_work(calendar_replies.receive, raw, source="pipe")
+    except Exception as exc:
+        db.session.rollback()
+        logging.getLogger(__name__).exception("receive-mail failed")
+        click.echo(f"internal error, try again later: {exc}", err=True)
+        raise SystemExit(75) from exc
+    click.echo(f"{received.outcome}: {received.detail}")

@@ -91,6 +91,18 @@ def check(config) -> tuple[list[str], list[str]]:
         if smtp is None and production:
             warnings.append("SMTP_URL is not set: emails wait in the outbox until it is.")
 
+    from app.services.pairing.reply_mailbox import ImapUrlError, parse_imap_url
+
+    try:
+        parse_imap_url(config.get("IMAP_URL") or "")
+    except ImapUrlError as exc:
+        errors.append(str(exc))
+    reply_address = (config.get("REPLY_ADDRESS") or "").strip()
+    if reply_address and (reply_address.count("@") != 1 or not all(reply_address.split("@"))
+                          or not reply_address.isascii() or len(reply_address.split("@")[0]) > 32):
+        errors.append("REPLY_ADDRESS must be a plain address such as reponses@rencontres.example "
+                      "(ASCII, a local part of at most 32 characters: a 31-character code is added to it).")
+
     try:
         if int(config.get("TRUSTED_PROXIES", 0) or 0) < 0:
             raise ValueError

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.services.events import lifecycle, reminders
 from app.services.mail import delivery
 from app.services.operations import retention, scheduler_lease
-from app.services.pairing import assignments
+from app.services.pairing import assignments, reply_mailbox
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ JOBS: dict[str, tuple[Callable[[], object], int]] = {
     "reminders": (reminders.send_reminders, 600),
     "feedback_requests": (reminders.send_feedback_requests, 3600),
     "expire_invitations": (expire_invitations, 3600),
+    "calendar_replies": (reply_mailbox.poll_mailbox, 60),
     "complete_past_events": (lifecycle.complete_past_events, 600),
     "retention_purge": (retention.purge_job, 24 * 3600),
 }

@@ -142,6 +142,22 @@ AUDIT_ACTIONS = {
 }
 EMAIL_STATUSES = {"pending": _l("En attente d'envoi"), "sending": _l("En cours d'envoi"), "sent": _l("Envoyé"),
                   "failed": _l("Échec")}
+CALENDAR_REPLY_PARTSTATS = {"ACCEPTED": _l("Oui"), "DECLINED": _l("Non"), "TENTATIVE": _l("Peut-être"),
+                            "NEEDS-ACTION": _l("Sans réponse"), "DELEGATED": _l("Déléguée")}
+# What became of an answer mailed back by a calendar app (app/services/pairing/calendar_replies.py).
+CALENDAR_REPLY_OUTCOMES = {
+    "applied": _l("Réponse enregistrée"),
+    "unchanged": _l("Déjà enregistrée : rien à changer"),
+    "tentative": _l("« Peut-être » : transmis à l'organisatrice ou l'organisateur, sans changement"),
+    "counter": _l("Nouvel horaire proposé : transmis, sans changement"),
+    "refused": _l("Refusée par les règles : la personne a reçu l'explication"),
+    "stale": _l("Périmée : l'invitation a changé depuis, ou une réponse plus récente a été reçue"),
+    "forged": _l("Rejetée : l'adresse ou la personne ne correspond pas à l'invitation"),
+    "unknown": _l("Rejetée : adressée à aucune invitation connue"),
+    "unreadable": _l("Illisible : aucune réponse d'agenda exploitable"),
+    "ignored": _l("Ignorée : réponse sans décision (ni oui, ni non, ni peut-être)"),
+    "failed": _l("Erreur interne : mise de côté"),
+}
 # The time zones events may take (app/reference/academies.py), by the names people know; Paris first.
 TIMEZONES = {
     "Europe/Paris": _l("Paris (métropole)"),

@@ -170,9 +170,17 @@ def _cn(name: str | None) -> str | None:
     return text.one_line(name) or None
 
 
-def organizer_person(event: Event, audience: Audience = Audience.ROLE_MODEL) -> Person:
+def organizer_person(event: Event, audience: Audience = Audience.ROLE_MODEL, *, address: str | None = None) -> Person:
     """The ORGANIZER of iTIP messages: the event's organizer, or the service's sender (always,
-    for a school; also when the organizer's address is one calendars refuse)."""
+    for a school; also when the organizer's address is one calendars refuse).
+
+    `address`, chosen by the caller, replaces the organizer's own address (keeping their name):
+    the reply address of one engagement (app/services/pairing/reply_addresses.py), where the
+    person's calendar app sends its answer."""
+    if address and audience != Audience.SCHOOL:
+        organizer = event.organizer
+        name = _cn(organizer.full_name) if organizer is not None else collective_person().name
+        return Person(address, name)
     if audience != Audience.SCHOOL and event.organizer is not None and event.organizer.email:
         try:
             return Person(event.organizer.email, _cn(event.organizer.full_name))
@@ -210,14 +218,16 @@ def invitation_ics(
     *,
     audience: Audience = Audience.ROLE_MODEL,
     assignment: Assignment | None = None,
+    organizer_address: str | None = None,
 ) -> bytes:
-    """An iTIP message (REQUEST or CANCEL) about `event` for `attendees`, as `audience` sees it.
+    """An iTIP message (REQUEST or CANCEL) about `event` for `attendees`, as `audience` sees it;
+    `organizer_address` as in `organizer_person`.
 
     Send one message per recipient listing only them, so nobody learns other people's addresses.
     """
     value = calendar_event(event, audience, assignment=assignment)
     if method.upper() == "REQUEST" and value.status == CalStatus.CANCELLED:
         method = "CANCEL"
-    return calendars.render_invitation(value, method=method, organizer=organizer_person(event, audience),
-                                       attendees=attendees)
+    organizer = organizer_person(event, audience, address=organizer_address)
+    return calendars.render_invitation(value, method=method, organizer=organizer, attendees=attendees)
 

@@ -12,6 +12,7 @@ from app.models.event import (
 )
 from app.models.external_calendar import BusyInterval, ExternalCalendar
 from app.models.feed_token import FeedKind, FeedToken
+from app.models.inbound_reply import InboundReply
 from app.models.outbox import EmailStatus, OutboxEmail
 from app.models.role_model import (
     AvailabilityException,
@@ -32,7 +33,7 @@ __all__ = [
     "AvailabilityException", "AvailabilityWindow", "BusyInterval", "ContactRole", "DataVersion", "Delivery",
     "EducationPriority", "EmailStatus", "Event", "EventFeedback", "EventSchool", "EventStatus",
     "EventType", "ExternalCalendar", "FeedKind", "FeedToken", "FeedbackRespondent", "HolidayZone",
-    "IllegalTransition", "JobFamily", "OrganizerScope", "OutboxEmail", "RequestStatus",
+    "IllegalTransition", "InboundReply", "JobFamily", "OrganizerScope", "OutboxEmail", "RequestStatus",
     "RequestWindow", "RoleModel", "RoleModelDepartement", "RoleModelStatus", "SchedulerLease",
     "School", "SchoolContact", "SchoolKind", "Setting", "TimeOfDay", "User", "UserRole",
     "VisitRequest",

@@ -19,6 +19,8 @@ under a lock on the event row (app/services/pairing/assignments.py).
 
 from __future__ import annotations
 
+import base64
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -28,6 +30,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    String,
     Table,
     Text,
     UniqueConstraint,
@@ -41,6 +44,11 @@ from app.models.event import Event
 from app.models.role_model import RoleModel
 from app.models.states import Status, allow, guard_transitions
 from app.models.types import UTCDateTime, enum_column_type, utcnow
+
+
+def new_reply_code() -> str:
+    """80 random bits in lower-case base32 (ASCII, immune to mail servers folding case)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
 class AssignmentStatus(Status):
@@ -98,6 +106,9 @@ class Assignment(db.Model):
     explanation: Mapped[dict] = mapped_column(JSON, default=dict)
     # Bumped when a new invitation is sent, so older email links stop working.
     link_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The secret part of the address calendar answers come back to, fixed for the row's life
+    # (app/services/pairing/reply_addresses.py).
+    reply_code: Mapped[str] = mapped_column(String(16), default=new_reply_code)
     reason: Mapped[str | None] = mapped_column(Text)
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

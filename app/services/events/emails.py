@@ -25,6 +25,7 @@ from app.feeds import mapping
 from app.feeds.mapping import Audience
 from app.models import Assignment, AssignmentStatus, Event, SchoolContact, User
 from app.services.mail import outbox
+from app.services.pairing import reply_addresses
 from calendars import Attendee, CalendarError
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,13 @@ def organizer_recipient(user: User | None) -> Recipient | None:
                      Audience.ORGANIZER, None)
 
 
+def _reply_address(recipient: Recipient) -> str | None:
+    """A role model's calendar answers go to their engagement's reply address (when configured)."""
+    if recipient.audience != Audience.ROLE_MODEL or recipient.assignment is None:
+        return None
+    return reply_addresses.address_for(recipient.assignment)
+
+
 def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | None:
     """The iTIP attachment for one recipient, or None (logged) when calendars refuse it."""
     if recipient.attendee is None:
@@ -95,7 +103,7 @@ def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | N
         if recipient.attendee.email.lower() == mapping.organizer_person(event, recipient.audience).email.lower():
             return None  # never invite the ORGANIZER's own address (see organizer_recipient)
         return mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
-                                      assignment=recipient.assignment)
+                                      assignment=recipient.assignment, organizer_address=_reply_address(recipient))
     except CalendarError as error:
         log.warning("event %s, %s: no calendar attachment: %s", event.id, recipient.key, error)
         return None

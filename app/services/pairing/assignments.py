@@ -121,9 +121,10 @@ def _take_seat(assignment: Assignment, target: AssignmentStatus, *, by_role_mode
     bookings.flush_or_conflict()
 
 
-def accept(assignment: Assignment, *, actor: User | str | None = None) -> Assignment:
+def accept(assignment: Assignment, *, actor: User | str | None = None, via: str | None = None) -> Assignment:
     """The role model says yes. Refused if the event filled up meanwhile, or if they hold
     another engagement at that time (checks first, then the change, flushed at once).
+    `via="calendar"` when the yes came from their calendar app (in the audit entry).
 
     Someone the organizer had confirmed before the event's time changed (`confirmed_at` kept,
     app/services/events/lifecycle.py) is confirmed again at once: the organizer already chose them."""
@@ -131,7 +132,8 @@ def accept(assignment: Assignment, *, actor: User | str | None = None) -> Assign
     _take_seat(assignment, AssignmentStatus.ACCEPTED, by_role_model=True,
                full=_l("L'événement est déjà complet : merci, l'équipe vous recontactera."))
     assignment.responded_at = utcnow()
-    audit.record(actor or _role_model_actor(assignment), assignment, "assignment.accepted", event_id=event.id)
+    audit.record(actor or _role_model_actor(assignment), assignment, "assignment.accepted", event_id=event.id,
+                 **({"via": via} if via else {}))
     invitations.answer_received(assignment)
     if assignment.confirmed_at is not None:
         _transition(assignment, AssignmentStatus.CONFIRMED)
@@ -152,13 +154,14 @@ def _end(assignment: Assignment, cause: str, actor: User | str | None, *, backfi
         ended.send(assignment)
 
 
-def decline(assignment: Assignment, *, reason: str = "", actor: User | str | None = None) -> Assignment:
+def decline(assignment: Assignment, *, reason: str = "", actor: User | str | None = None,
+            via: str | None = None) -> Assignment:
     """The role model says no (by the email's link, by their calendar app, or deleting their account)."""
     _transition(assignment, AssignmentStatus.DECLINED)
     assignment.responded_at = utcnow()
     assignment.reason = reason.strip() or None
     audit.record(actor or _role_model_actor(assignment), assignment, "assignment.declined",
-                 event_id=assignment.event_id, reason=assignment.reason)
+                 event_id=assignment.event_id, reason=assignment.reason, **({"via": via} if via else {}))
     invitations.answer_received(assignment)
     _end(assignment, "declined", actor)
     return assignment

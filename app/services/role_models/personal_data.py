@@ -26,6 +26,7 @@ from app.models import (
     ExternalCalendar,
     FeedbackRespondent,
     FeedToken,
+    InboundReply,
     OrganizerScope,
     OutboxEmail,
     RoleModel,
@@ -103,6 +104,8 @@ def export(actor: User, rm: RoleModel) -> dict[str, Any]:
         data["school_contacts"] = _rows(select(SchoolContact).where(SchoolContact.confirmed_by_id == user.id))
         data["outbox_emails"] = _rows(select(OutboxEmail).where(OutboxEmail.to_address == user.email)
                                       .order_by(OutboxEmail.created_at))
+    data["calendar_replies"] = _rows(select(InboundReply).join(Assignment).where(Assignment.role_model_id == rm.id)
+                                     .order_by(InboundReply.received_at))
     return data
 
 
@@ -125,8 +128,13 @@ def delete_account(actor: User, rm: RoleModel, *, now: datetime | None = None) -
              for a_id in db.session.scalars(select(Assignment.id).where(Assignment.role_model_id == rm.id))]
     if email:
         about.append(OutboxEmail.to_address == email)
+    # Answers their calendar mailed back (their address, their words), and what organizers were told of them.
+    mine = select(InboundReply.id).where(InboundReply.assignment_id.in_(
+        select(Assignment.id).where(Assignment.role_model_id == rm.id)))
+    about.extend(OutboxEmail.dedupe_key.like(f"calendar-reply:{r_id}:%") for r_id in db.session.scalars(mine))
     if about:
         db.session.execute(delete(OutboxEmail).where(or_(*about)))
+    db.session.execute(delete(InboundReply).where(InboundReply.id.in_(mine)))
     _step_back_from_what_is_ahead(rm, now)
     if email:
         # Stepping back queues a CANCEL to them: keeping it would keep their address after erasure.

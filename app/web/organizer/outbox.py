@@ -1,4 +1,5 @@
-"""The email outbox: what was sent, to whom, failures and retries."""
+"""The email outbox: what was sent, to whom, failures and retries; and what came back from
+calendar apps (answers to invitations)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.services.mail import outbox_desk
+from app.services.pairing import calendar_replies
 from app.web import units
 from app.web.organizer.forms import ActionForm
 from app.web.organizer.views import bp
@@ -41,3 +43,11 @@ def outbox_retry(email_id: int):
         flash(str(error.message) if error else _("Le courriel repart : il sera envoyé dans quelques instants."),
               "error" if error else "success")
     return redirect(url_for(".outbox_detail", email_id=email_id))
+
+
+@bp.get("/courriels/reponses-agenda")
+def calendar_replies_list():
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 1000))
+    replies = calendar_replies.list_replies(current_user, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    return render_template("organizer/calendar_replies.html", replies=replies[:PAGE], has_more=len(replies) > PAGE,
+                           page=page)

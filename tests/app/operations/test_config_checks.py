@@ -28,6 +28,12 @@ def test_a_complete_production_configuration_passes():
     assert check(GOOD) == ([], [])
 
 
+def test_calendar_answers_configured_pass():
+    answers = {"REPLY_ADDRESS": "reponses@rencontres.example",
+               "IMAP_URL": "imaps://reponses:s%40cret@mail.example.org:993/INBOX?processed=Traitees"}
+    assert check({**GOOD, **answers}) == ([], [])
+
+
 @pytest.mark.parametrize("changes, words", [
     ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
     ({"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY is too weak"),
@@ -39,6 +45,11 @@ def test_a_complete_production_configuration_passes():
     ({"RATELIMIT_STORAGE_URI": "rdis://127.0.0.1"}, "RATELIMIT_STORAGE_URI has an unknown scheme"),
     ({"SQLALCHEMY_DATABASE_URI": "not a url"}, "DATABASE_URL is not a database URL"),
     ({"TRUSTED_PROXIES": "two"}, "TRUSTED_PROXIES"),
+    ({"IMAP_URL": "pop3://mail.example.org"}, "IMAP_URL must look like"),
+    ({"IMAP_URL": "imaps://mail.example.org/INBOX"}, "IMAP_URL needs a user name"),
+    ({"REPLY_ADDRESS": "reponses"}, "REPLY_ADDRESS must be a plain address"),
+    ({"REPLY_ADDRESS": "réponses@rencontres.example"}, "REPLY_ADDRESS must be a plain address"),
+    ({"REPLY_ADDRESS": "r" * 33 + "@rencontres.example"}, "REPLY_ADDRESS must be a plain address"),
 ])
 def test_production_refuses(changes, words):
     errors, _warnings = check({**GOOD, **changes})
