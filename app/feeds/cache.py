@@ -45,6 +45,12 @@ TRACKED: dict[str, frozenset[str]] = {
     "visit_requests": frozenset({"remarks", "idempotency_key"}),
     "users": frozenset({"last_login_at", "password_hash", "session_version"}),
     "organizer_scopes": frozenset(),
+    # Timetables in feeds: a role model's table, a school's groups' paths.
+    "programme_parts": frozenset({"explanation", "moves", "planned_at"}),
+    "rotation_tables": frozenset(),
+    "rotation_hosts": frozenset(),
+    "rotation_groups": frozenset(),
+    "rotation_cells": frozenset(),
     # Not shown, but a poll's lookup of its token is kept per stamp (stamp_watch.py): issuing or
     # revoking a token must change the stamp.
     "feed_tokens": frozenset(),

@@ -14,6 +14,14 @@ from app.models.external_calendar import BusyInterval, ExternalCalendar
 from app.models.feed_token import FeedKind, FeedToken
 from app.models.inbound_reply import InboundReply
 from app.models.outbox import EmailStatus, OutboxEmail
+from app.models.programme import (
+    PartKind,
+    ProgrammePart,
+    RotationCell,
+    RotationGroup,
+    RotationHost,
+    RotationTable,
+)
 from app.models.role_model import (
     AvailabilityException,
     AvailabilityWindow,
@@ -33,8 +41,9 @@ __all__ = [
     "AvailabilityException", "AvailabilityWindow", "BusyInterval", "ContactRole", "DataVersion", "Delivery",
     "EducationPriority", "EmailStatus", "Event", "EventFeedback", "EventSchool", "EventStatus",
     "EventType", "ExternalCalendar", "FeedKind", "FeedToken", "FeedbackRespondent", "HolidayZone",
-    "IllegalTransition", "InboundReply", "JobFamily", "OrganizerScope", "OutboxEmail", "RequestStatus",
-    "RequestWindow", "RoleModel", "RoleModelDepartement", "RoleModelStatus", "SchedulerLease",
+    "IllegalTransition", "InboundReply", "JobFamily", "OrganizerScope", "OutboxEmail", "PartKind", "ProgrammePart", "RequestStatus",
+    "RequestWindow", "RoleModel", "RotationCell", "RotationGroup", "RotationHost", "RotationTable",
+    "RoleModelDepartement", "RoleModelStatus", "SchedulerLease",
     "School", "SchoolContact", "SchoolKind", "Setting", "TimeOfDay", "User", "UserRole",
     "VisitRequest",
 ]

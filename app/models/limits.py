@@ -89,3 +89,17 @@ CALENDAR_LABEL_MAX = 100
 # --- accounts -----------------------------------------------------------------------------------
 
 API_TOKEN_NAME_MAX = 100
+
+# --- programmes ----------------------------------------------------------------------------------
+
+PART_TITLE_MAX = 200
+TABLE_LABEL_MAX = 100
+GROUP_LABEL_MAX = 100
+JOB_FAMILY_LABEL_MAX = 100
+# A national forum has some forty tables, thirty groups and eight rounds: far below these.
+ROUNDS_MAX = 24
+TABLES_MAX = 100
+GROUPS_MAX = 100
+PARTS_MAX = 30
+ROUND_MINUTES_MAX = 240
+TABLE_CAPACITY_MAX = 10
