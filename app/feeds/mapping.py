@@ -27,6 +27,7 @@ from app.feeds.texts import _
 from app.feeds.texts import label as _label
 from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact
 from app.services.common import text
+from app.services.programmes import timetables
 from calendars import Attendee, CalendarEvent, PartStat, Person
 from calendars import EventStatus as CalStatus
 
@@ -70,7 +71,7 @@ def calendar_event(
         timezone=event.timezone or local_time.DISPLAY_TIMEZONE,
         status=_status(event, audience, assignment),
         sequence=event.sequence,
-        description=_description(event, audience),
+        description=_description(event, audience, assignment),
         location=_location(event, audience),
         geo=geo,
         categories=(_label(labels.EVENT_TYPES, event.type),),
@@ -98,7 +99,7 @@ def _location(event: Event, audience: Audience) -> str:
     return ", ".join(part for part in (event.venue, event.address, event.commune) if part)
 
 
-def _description(event: Event, audience: Audience) -> str:
+def _description(event: Event, audience: Audience, assignment: Assignment | None = None) -> str:
     lines = [_label(labels.EVENT_TYPES, event.type)]
     if event.description:
         lines.append(event.description.strip())
@@ -119,6 +120,7 @@ def _description(event: Event, audience: Audience) -> str:
                      + (f" — {detail}" if detail else ""))
     if audience in (Audience.SCHOOL, Audience.ORGANIZER):
         lines.extend(_role_model_lines(event, audience))
+    lines.extend(timetables.feed_lines(event, audience.value, assignment))  # the programme, her table
     if audience == Audience.ORGANIZER:
         contact = event.visit_request.contact if event.visit_request is not None else None
         if contact is not None:

@@ -1,0 +1,121 @@
+"""The one adapter to the rotation planner (`app.matching.rotations`): database rows → the
+planner's values → cells to store, limits and moves as plain dicts.
+
+Every call to the planner's API is here, so a change of that API touches this file only.
+Rounds are numbered from 1 in the database and the API, from 0 in the planner; ids are the
+rows' primary keys.
+
+Until the planner package is installed beside the matching solver, a small greedy stand-in
+(`_greedy`) answers with the same shape, so the programme pages work and are tested; it
+proves nothing optimal and says so (`optimal: False`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from app.models import ProgrammePart
+
+try:  # the pure planner, OR-Tools CP-SAT
+    from app.matching import rotations as _planner
+except ImportError:  # pragma: no cover - until the planner lands
+    _planner = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cells: list[tuple[int, int, int]]  # (group id, round from 1, table id)
+    limits: list[dict] = field(default_factory=list)  # {"code": ..., **params}
+    moves: list[dict] = field(default_factory=list)  # {"group", "round", "before", "after"}
+    objective: dict = field(default_factory=dict)
+    optimal: bool = False
+
+
+def _families(table) -> frozenset[str]:
+    # A table whose family nobody typed still brings one of its own: its label.
+    return frozenset({(table.job_family or table.label).casefold()})
+
+
+def _rounds(values: list[int] | None) -> frozenset[int] | None:
+    return frozenset(r - 1 for r in values) if values else None
+
+
+def plan(part: ProgrammePart, *, replan: bool = False) -> Outcome:
+    """Plan the block's grid; with `replan`, keep as much of the stored grid as possible."""
+    published = [(c.group_id, c.round, c.table_id) for c in part.cells] if replan else []
+    if _planner is None:
+        return _greedy(part, published)
+    values = _planner
+    instance = values.Instance(
+        rounds=part.round_count or 0,
+        tables=tuple(values.Table(id=t.id, families=_families(t), capacity=t.capacity, rounds=_rounds(t.rounds))
+                     for t in part.tables),
+        groups=tuple(values.Group(id=g.id, rounds=_rounds(g.rounds)) for g in part.groups),
+    )
+    if published:
+        before = values.Plan.from_cells(instance.rounds, [(g, r - 1, t) for g, r, t in published],
+                                        groups=[g.id for g in part.groups])
+        result = values.replan(instance, before)
+    else:
+        result = values.plan(instance)
+    return Outcome(
+        cells=[(g, r + 1, t) for g, r, t in result.plan.cells()],
+        limits=[_plain(limit.as_dict()) for limit in result.limits],
+        moves=[{"group": m.group, "round": m.round + 1, "before": m.before, "after": m.after} for m in result.moves],
+        objective=result.objective.as_dict(),
+        optimal=bool(result.optimal),
+    )
+
+
+def _plain(value):
+    """Limits' parameters as JSON: rounds back from 1 (the planner names them `round` or
+    `rounds`), sets as sorted lists."""
+    if isinstance(value, dict):
+        return {k: (_from_zero(v) if k in ("round", "rounds") else _plain(v)) for k, v in value.items()}
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted((_plain(v) for v in value), key=repr)
+    return value
+
+
+def _from_zero(value):
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, (set, frozenset, tuple, list)):
+        return sorted(v + 1 for v in value)
+    return value
+
+
+def _greedy(part: ProgrammePart, published: list[tuple[int, int, int]]) -> Outcome:
+    """Round by round, each present group takes the free table of a family it has met least,
+    keeping its published table when that still holds."""
+    count = part.round_count or 0
+    kept = {(g, r): t for g, r, t in published}
+    tables = {t.id: t for t in part.tables}
+    seen: dict[Hashable, set[int]] = {g.id: set() for g in part.groups}
+    met: dict[Hashable, set[str]] = {g.id: set() for g in part.groups}
+    cells: list[tuple[int, int, int]] = []
+    for n in range(1, count + 1):
+        load = {t.id: 0 for t in part.tables if not t.rounds or n in t.rounds}
+        for group in part.groups:
+            if group.rounds and n not in group.rounds:
+                continue
+            choices = [t for t in load if load[t] < tables[t].capacity and t not in seen[group.id]]
+            if not choices:
+                continue
+            previous = kept.get((group.id, n))
+            best = previous if previous in choices else min(
+                choices, key=lambda t: (_families(tables[t]) <= met[group.id], load[t], tables[t].position))
+            load[best] += 1
+            seen[group.id].add(best)
+            met[group.id] |= _families(tables[best])
+            cells.append((group.id, n, best))
+    limits = []
+    families = {f for t in part.tables for f in _families(t)}
+    if len(families) < count:
+        limits.append({"code": "too_few_families", "families": len(families), "rounds": count})
+    new = {(g, r): t for g, r, t in cells}
+    moves = [{"group": g, "round": r, "before": kept.get((g, r)), "after": new.get((g, r))}
+             for g, r in set(kept) | (set(new) if published else set()) if kept.get((g, r)) != new.get((g, r))]
+    return Outcome(cells=cells, limits=limits, moves=sorted(moves, key=lambda m: (m["round"], m["group"])),
+                   objective={"min_families": min((len(v) for v in met.values()), default=0)})
