@@ -93,8 +93,10 @@ def programme_data(event: Event) -> list[PartData]:
             kind=part.kind, title=part.title, start_at=part.start_at, end_at=part.end_at,
             round_count=part.round_count, round_minutes=part.round_minutes,
             changeover_minutes=part.changeover_minutes or 0, group_size=part.group_size,
+            # A host whose participation ended no longer holds the table (the table stays, to re-plan).
             tables=[TableData(t.label, t.job_family, t.capacity, list(t.rounds or []),
-                              [h.assignment_id for h in t.hosts]) for t in part.tables],
+                              [h.assignment_id for h in t.hosts if h.assignment.status in ENGAGED_STATUSES])
+                    for t in part.tables],
             groups=[GroupData(g.label, g.school_id, g.headcount, list(g.rounds or [])) for g in part.groups],
         )
         for part in event.programme_parts

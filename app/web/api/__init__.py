@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.web.api import account, events, public, role_models, statistics, visit_requests  # noqa: F401
+from app.web.api import account, events, programmes, public, role_models, statistics, visit_requests  # noqa: F401
 from app.web.api.spec import PREFIX, init_spec
 from app.web.api.views import bp
 
