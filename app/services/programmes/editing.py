@@ -300,3 +300,58 @@ def make_groups(actor: User, event: Event, group_size: int) -> Event:
         raise Conflict(_l("Aucune classe n'est inscrite à l'événement."), code="no_classes")
     block.group_size, block.groups = group_size, groups_from_classes(event, group_size)
     return save_programme(actor, event, parts)
+
+
+# --- one change at a time, for the organizer's page (each saves the whole programme) -----------
+
+
+def add_part(actor: User, event: Event, part: PartData) -> Event:
+    """Add a part, in time order (a part starting with another goes after it)."""
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    parts.append(part)
+    parts.sort(key=lambda p: p.start_at)
+    return save_programme(actor, event, parts)
+
+
+def remove_part(actor: User, event: Event, index: int) -> Event:
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    if 0 <= index < len(parts):
+        del parts[index]
+    return save_programme(actor, event, parts)
+
+
+def _block_data(parts: list[PartData]) -> PartData:
+    block = next((p for p in parts if p.kind == PartKind.ROTATION), None)
+    if block is None:
+        raise Conflict(_l("Le programme n'a pas de bloc de rotations."), code="no_rotation_block")
+    return block
+
+
+def add_table(actor: User, event: Event, table: TableData) -> Event:
+    """Add a table; its job family, when not typed, comes from its role models' profiles."""
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    if not table.job_family.strip():
+        hosts = [a for a in engaged_assignments(event) if a.id in table.assignment_ids]
+        table.job_family = table_family(hosts)
+    _block_data(parts).tables.append(table)
+    return save_programme(actor, event, parts)
+
+
+def add_group(actor: User, event: Event, group: GroupData) -> Event:
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    _block_data(parts).groups.append(group)
+    return save_programme(actor, event, parts)
+
+
+def remove_item(actor: User, event: Event, kind: str, index: int) -> Event:
+    """Remove the block's table or group (`kind`: "tables" or "groups") at `index`."""
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    items = getattr(_block_data(parts), kind)
+    if 0 <= index < len(items):
+        del items[index]
+    return save_programme(actor, event, parts)

@@ -9,6 +9,7 @@ from app.web.organizer import (  # noqa: F401
     feed,
     outbox,
     pairing,
+    programme,
     requests,
     role_models,
     statistics,  # noqa: F401
