@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-# Codes of the rotation planner (app/matching/rotations) and of the hand-move checks (grid.py).
-# Parameters are named in the texts; rounds are numbered from 1 (planning.py converts them).
+# Codes of the rotation planner (app/matching/rotations/explain.py) and of the hand-move checks
+# (grid.py). Parameters are named in the texts; rounds are numbered from 1 and groups and tables
+# have their labels beside their ids (planning.py adds them).
 _TEXTS = {
+    "solver_limit": _l("Le calcul s'est arrêté avant de prouver que ce plan est le meilleur possible."),
     "too_few_families": _l("Il y a %(families)s métiers pour %(rounds)s tours : certains groupes "
                            "reverront un métier déjà rencontré ou resteront sans table."),
-    "too_few_tables": _l("Trop peu de tables : %(tables)s pour %(groups)s groupes à la fois."),
-    "not_enough_seats": _l("Pas assez de places à certains tours : des groupes restent sans table."),
-    "table_absent": _l("Une table n'est pas tenue à tous les tours."),
-    "tables_absent": _l("Des tables ne sont pas tenues à tous les tours."),
-    "group_absent": _l("Un groupe n'est pas là à tous les tours."),
-    "groups_absent": _l("Des groupes ne sont pas là à tous les tours."),
-    "time_limit": _l("Le calcul s'est arrêté avant de prouver que ce plan est le meilleur."),
-    "no_rounds": _l("Le bloc n'a aucun tour."),
-    "no_tables": _l("Le bloc n'a aucune table."),
-    "no_groups": _l("Le bloc n'a aucun groupe."),
+    "seats_short": _l("Au tour %(round)s, %(groups)s groupes pour %(seats)s places : "
+                      "certains groupes restent sans table."),
+    "families_out_of_reach": _l("Pendant sa présence, le groupe %(group_label)s ne peut rencontrer que "
+                                "%(reachable)s métiers pour %(rounds)s tours."),
+    "group_present_part": _l("Le groupe %(group_label)s n'est là qu'aux tours %(present)s."),
+    "table_absent": _l("La table %(table_label)s n'est pas tenue aux tours %(rounds)s."),
+    "below_target": _l("Le groupe %(group_label)s rencontre %(met)s métiers au lieu de %(target)s : "
+                       "les tables qu'il lui faudrait sont prises ou ouvertes aux mêmes tours."),
+    "tables_outnumber_groups": _l("Au tour %(round)s, %(seats)s places pour %(groups)s groupes : "
+                                  "des tables restent vides."),
     # Conflicts of a grid edited by hand.
     "table_twice": _l("Le groupe %(group)s passe deux fois à la table %(table)s."),
     "table_full": _l("Au tour %(round)s, la table %(table)s reçoit plus de groupes qu'elle n'en accueille."),

@@ -56,33 +56,35 @@ def plan(part: ProgrammePart, *, replan: bool = False) -> Outcome:
     if published:
         before = values.Plan.from_cells(instance.rounds, [(g, r - 1, t) for g, r, t in published],
                                         groups=[g.id for g in part.groups])
-        result = values.replan(instance, before)
+        result = values.replan_rotations(instance, before)
     else:
-        result = values.plan(instance)
+        result = values.plan_rotations(instance)
     return Outcome(
         cells=[(g, r + 1, t) for g, r, t in result.plan.cells()],
-        limits=[_plain(limit.as_dict()) for limit in result.limits],
+        limits=[_limit(part, limit.code, dict(limit.params)) for limit in result.limits],
         moves=[{"group": m.group, "round": m.round + 1, "before": m.before, "after": m.after} for m in result.moves],
         objective=result.objective.as_dict(),
         optimal=bool(result.optimal),
     )
 
 
-def _plain(value):
-    """Limits' parameters as JSON: rounds back from 1 (the planner names them `round` or
-    `rounds`), sets as sorted lists."""
-    if isinstance(value, dict):
-        return {k: (_from_zero(v) if k in ("round", "rounds") else _plain(v)) for k, v in value.items()}
-    if isinstance(value, (set, frozenset, tuple, list)):
-        return sorted((_plain(v) for v in value), key=repr)
-    return value
-
-
-def _from_zero(value):
-    if isinstance(value, int):
-        return value + 1
-    if isinstance(value, (set, frozenset, tuple, list)):
-        return sorted(v + 1 for v in value)
+def _limit(part: ProgrammePart, code: str, params: dict) -> dict:
+    """A limit as JSON for the database and the API: rounds numbered from 1 (`round`, and
+    `rounds` or `present` when they list rounds rather than count them), the labels of the
+    group and table beside their ids."""
+    value: dict = {"code": code}
+    for key, item in params.items():
+        if key == "round" and isinstance(item, int):
+            item += 1
+        elif key in ("rounds", "present") and isinstance(item, (list, tuple, set, frozenset)):
+            item = sorted(r + 1 for r in item)
+        elif isinstance(item, (set, frozenset, tuple)):
+            item = sorted(item, key=repr)
+        value[key] = item
+    labels = {"group": {g.id: g.label for g in part.groups}, "table": {t.id: t.label for t in part.tables}}
+    for key, names in labels.items():
+        if key in value:
+            value[f"{key}_label"] = names.get(value[key], str(value[key]))
     return value
 
 
@@ -110,7 +112,7 @@ def _greedy(part: ProgrammePart, published: list[tuple[int, int, int]]) -> Outco
             seen[group.id].add(best)
             met[group.id] |= _families(tables[best])
             cells.append((group.id, n, best))
-    limits = []
+    limits = [{"code": "solver_limit"}]  # nothing is proven by this stand-in
     families = {f for t in part.tables for f in _families(t)}
     if len(families) < count:
         limits.append({"code": "too_few_families", "families": len(families), "rounds": count})
