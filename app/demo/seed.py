@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 
 from app.demo import data
 from app.demo import events as demo_events
+from app.demo import programmes as demo_programmes
 from app.demo import role_models as demo_role_models
 from app.demo import schools as demo_schools
 from app.extensions import db
@@ -53,6 +54,8 @@ def seed(*, seed: int = 2026, today: date | None = None) -> dict[str, int]:
     db.session.flush()
     requests = demo_schools.seed_requests(rng, schools, today)
     events = demo_events.seed_events(rng, schools, role_models, requests, organizer, today)
+    db.session.flush()
+    events += demo_programmes.seed_programmes(rng, schools, role_models, organizer, today)
     db.session.flush()
     return {
         "users": 2 + len(role_models),
