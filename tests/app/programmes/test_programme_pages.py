@@ -86,3 +86,20 @@ def test_another_academie_sees_no_programme(client, auth, create_user, organizer
     auth.login("lyon@example.org")
     assert client.get(f"/organisation/evenements/{event.id}/programme").status_code == 404
     assert client.get(f"/organisation/evenements/{event.id}/programme/groupes/imprimer").status_code == 404
+
+
+def test_the_school_follow_up_page_gives_its_groups_paths(client, organizer, create_request):
+    from app.models import RequestStatus
+    from app.services.programmes import grid
+
+    event, assignments, schools = programmes.half_day(organizer)
+    request, token = create_request(school=schools[0], status=RequestStatus.SCHEDULED)
+    event.visit_request = request
+    editing.save_programme(organizer, event, programmes.parts(assignments))
+    editing.make_groups(organizer, event, 14)
+    grid.plan(organizer, event)
+    db.session.commit()
+    html = client.get(f"/demandes/suivi/{token}").get_data(as_text=True)
+    assert "Parcours du groupe Collège Jean Moulin 4e – A" in html
+    assert "Collège Curie 3e – A" not in html  # another school's groups
+    assert "09:30–09:55" in html and "Soudure" in html
