@@ -26,6 +26,7 @@ from app.models import (
     VisitRequest,
 )
 from app.models.types import utcnow
+from app.services.programmes import timetables
 from calendars import CalendarEvent
 from calendars import EventStatus as CalStatus
 
@@ -59,6 +60,8 @@ def _event_options(audience: Audience) -> list:
         options.append(selectinload(Event.assignments).selectinload(Assignment.role_model))
     if audience == Audience.ORGANIZER:
         options.append(selectinload(Event.visit_request).selectinload(VisitRequest.contact))
+    if audience != Audience.PUBLIC:
+        options.extend(timetables.load_options())  # the programme and the grid
     return options
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app import local_time
 from app.models import Assignment, Event, PartKind, ProgrammePart, RotationGroup, RotationTable
@@ -31,6 +32,17 @@ class Visit:
     start: datetime
     end: datetime
     groups: tuple[RotationGroup, ...]
+
+
+def load_options() -> list:
+    """Loader options for a query of events whose timetables are read (feeds): the programme,
+    the block's tables with their hosts, groups and cells, in a few queries for all events."""
+    parts = selectinload(Event.programme_parts)
+    return [
+        parts.selectinload(ProgrammePart.tables).selectinload(RotationTable.hosts),
+        parts.selectinload(ProgrammePart.groups),
+        parts.selectinload(ProgrammePart.cells),
+    ]
 
 
 def block(event: Event) -> ProgrammePart | None:
@@ -74,8 +86,10 @@ def feed_lines(event: Event, audience: str, assignment: Assignment | None = None
                school_ids: frozenset[int] | None = None) -> list[str]:
     """Extra lines of an event's calendar description for `audience` ("role_model", "school",
     "organizer"; the public sees no timetable). Empty while the grid was never planned."""
+    if audience == "public":
+        return []
     part = block(event)
-    if part is None or audience == "public":
+    if part is None:
         return []
     lines = [_("Programme :")]
     lines += [f"- {_hm(p.start_at, event)}–{_hm(p.end_at, event)} {p.title}" for p in event.programme_parts]

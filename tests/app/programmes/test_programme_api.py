@@ -65,3 +65,17 @@ def test_out_of_scope_reads_as_missing(client, organizer, create_user):
     lyon = bearer(create_user(academies=["lyon"]))
     assert_problem(client.get(f"/api/v1/events/{event.id}/programme", headers=lyon), 404)
     assert_problem(client.put(f"/api/v1/events/{event.id}/programme", json=_body(assignments), headers=lyon), 404)
+
+
+def test_the_documented_example_is_accepted_and_planned(client, organizer):
+    from app.web.api.schemas.programmes import PROGRAMME_EXAMPLE
+
+    event, _assignments, _schools = programmes.half_day(organizer)
+    headers = bearer(organizer)
+    saved = client.put(f"/api/v1/events/{event.id}/programme", json=PROGRAMME_EXAMPLE, headers=headers)
+    assert saved.status_code == 200, saved.get_json()
+    planned = client.post(f"/api/v1/events/{event.id}/programme/plan", json={}, headers=headers).get_json()
+    cells = planned["grid"]["cells"]
+    assert len(cells) == 4 and planned["grid"]["conflicts"] == []
+    for group in {c["group_id"] for c in cells}:
+        assert len({c["table_id"] for c in cells if c["group_id"] == group}) == 2  # both jobs
