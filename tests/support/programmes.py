@@ -15,7 +15,8 @@ START = datetime(2027, 3, 16, 8, 0, tzinfo=UTC)  # 9:00 in Paris
 def half_day(organizer=None, *, jobs=("Soudure", "Maintenance", "Qualité", "Logistique")):
     """The event (scheduled, 8:00–11:00 UTC), its engaged assignments and two schools."""
     event = factories.create_event(type=EventType.DISCOVERY_HALF_DAY, title="Demi-journée découverte",
-                                   start_at=START, end_at=START + timedelta(hours=3), organizer=organizer)
+                                   start_at=START, end_at=START + timedelta(hours=3), organizer=organizer,
+                                   role_models_max=len(jobs))
     assignments = []
     for n, job in enumerate(jobs):
         rm = factories.create_role_model(first_name=f"Marraine{n}", job_title=f"Technicienne {job}", sectors=[job])

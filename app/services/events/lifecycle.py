@@ -49,6 +49,7 @@ from app.services.common import access, audit, text
 from app.services.common.errors import Conflict, Invalid
 from app.services.events import emails
 from app.services.pairing import bookings, invitations
+from app.services.programmes import editing as programme_editing
 from app.services.requests import contacts
 
 # Changes attendees must see in their calendars; anything else does not bump SEQUENCE.
@@ -194,6 +195,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     if retimed:
         bookings.follow_event_times(event)
         bookings.flush_or_conflict()
+        programme_editing.follow_event(event, old_start)  # the programme moves with the event
     if changes:
         event.sequence += 1  # every visible change reaches calendars (summary, description too)
         audit.record(actor, event, "event.updated", fields=sorted(changes))

@@ -355,3 +355,14 @@ def remove_item(actor: User, event: Event, kind: str, index: int) -> Event:
     if 0 <= index < len(items):
         del items[index]
     return save_programme(actor, event, parts)
+
+
+def follow_event(event: Event, old_start: datetime) -> None:
+    """The event moved: its parts move with its start, so the programme keeps its shape (the
+    rounds' times follow the block's start). Called by the event's reschedule, which already
+    bumps SEQUENCE and tells everyone."""
+    delta = event.start_at - old_start
+    if not delta:
+        return
+    for part in event.programme_parts:
+        part.start_at, part.end_at = part.start_at + delta, part.end_at + delta

@@ -160,3 +160,15 @@ def test_timetables_reach_role_models_schools_and_people_are_told(db, planned):
     assert "Votre table : Table 1" in mine.body_text and mine.ics_method == "REQUEST"
     visits = timetables.receptions(block, block.tables[0])
     assert [len(v.groups) for v in visits] == [1, 1, 1, 1]
+
+
+def test_the_programme_moves_with_the_event(db, organizer, planned):
+    from app.services.events import lifecycle
+
+    event, _assignments, _schools = planned
+    block = editing.rotation_block(event)
+    first_round = block.round_times()[0][0]
+    lifecycle.reschedule_event(organizer, event, start_at=event.start_at + timedelta(days=2),
+                               end_at=event.end_at + timedelta(days=2))
+    assert block.round_times()[0][0] == first_round + timedelta(days=2)
+    assert event.programme_parts[0].start_at == event.start_at
