@@ -1,5 +1,5 @@
 """Demo programmes: a school half-day (6 tables, 6 groups, 5 rounds) and a forum des métiers
-(10 tables, 8 groups, 6 rounds, a role model arriving late and a class leaving early), both
+(10 tables, 9 groups, 6 rounds, a role model arriving late and a class leaving early), both
 planned, so the programme page, the printed sheets and the timetables in feeds have data.
 
 Built through the programme services while the events are drafts (nobody is emailed), then
@@ -68,8 +68,14 @@ def _engage(rng: random.Random, event: Event, free: list[RoleModel], count: int)
 
 
 def _tables(engaged: list[Assignment]) -> list[TableData]:
-    return [TableData(label=f"Table {n}", job_family=editing.table_family([a]) or f"Métier {n}",
-                      assignment_ids=[a.id]) for n, a in enumerate(engaged, start=1)]
+    """One table per role model, each bringing a sector of hers no other table brings yet
+    (else her job title): a rotation is worth as many distinct jobs as it has tables."""
+    tables, taken = [], set()
+    for n, a in enumerate(engaged, start=1):
+        family = next((s for s in a.role_model.sectors if s not in taken), a.role_model.job_title or f"Métier {n}")
+        taken.add(family)
+        tables.append(TableData(label=f"Table {n}", job_family=family[:100], assignment_ids=[a.id]))
+    return tables
 
 
 def seed_programmes(rng: random.Random, schools: list[School], role_models: list[RoleModel],
@@ -118,7 +124,7 @@ def seed_programmes(rng: random.Random, schools: list[School], role_models: list
         PartData(PartKind.VISIT, "Visite de l'atelier", start + timedelta(minutes=205), start + timedelta(minutes=235)),
         PartData(PartKind.CLOSING, "Clôture", start + timedelta(minutes=235), start + timedelta(hours=4)),
     ]
-    forum = _plan(organizer, event, parts, group_size=12, leaving=hosts[-1].id)
+    forum = _plan(organizer, event, parts, group_size=8, leaving=hosts[-1].id)
     made.append(forum)
     return made
 

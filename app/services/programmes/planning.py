@@ -12,6 +12,7 @@ proves nothing optimal and says so (`optimal: False`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
@@ -33,8 +34,10 @@ class Outcome:
 
 
 def _families(table) -> frozenset[str]:
-    # A table whose family nobody typed still brings one of its own: its label.
-    return frozenset({(table.job_family or table.label).casefold()})
+    """The families a table brings: "Soudure, Qualité" (two role models) brings two. A table
+    whose family nobody typed still brings one of its own: its label."""
+    names = {name.strip().casefold() for name in re.split(r"[,/;]", table.job_family or "") if name.strip()}
+    return frozenset(names or {table.label.casefold()})
 
 
 def _rounds(values: list[int] | None) -> frozenset[int] | None:
