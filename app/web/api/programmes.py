@@ -7,7 +7,13 @@ from flask import g
 from app.services.events import desk
 from app.services.programmes import editing, grid, overview
 from app.web import units
-from app.web.api.schemas.programmes import PROGRAMME_EXAMPLE, PlanArgsSchema, ProgrammeInSchema, ProgrammeSchema
+from app.web.api.schemas.programmes import (
+    PROGRAMME_EXAMPLE,
+    MoveInSchema,
+    PlanArgsSchema,
+    ProgrammeInSchema,
+    ProgrammeSchema,
+)
 from app.web.api.views import bp, etag, organizer_only
 
 PROGRAMMES = ["Programmes"]
@@ -75,4 +81,21 @@ def plan_programme(body, event_id: int):
     """
     event = desk.get_event(g.actor, event_id)
     units.run(_plan, g.actor, event, body.get("group_size"))
+    return overview.overview(g.actor, event)
+
+
+@bp.route(f"/events/{EVENT_ID}/programme/moves", methods=["POST"], tags=PROGRAMMES)
+@organizer_only
+@bp.arguments(MoveInSchema, example={"group_id": 1, "round": 2, "table_id": 3})
+@bp.response(200, ProgrammeSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+@bp.alt_response(409, response="CONFLICT")
+def move_group(body, event_id: int):
+    """Move a group by hand
+
+    Puts a group at a table (or at none) for one round. The move is kept even when it breaks
+    a rule: the grid's `conflicts` say which, as on the organizer's page.
+    """
+    event = desk.get_event(g.actor, event_id)
+    units.run(grid.move_group, g.actor, event, **body)
     return overview.overview(g.actor, event)

@@ -79,3 +79,23 @@ def test_the_documented_example_is_accepted_and_planned(client, organizer):
     assert len(cells) == 4 and planned["grid"]["conflicts"] == []
     for group in {c["group_id"] for c in cells}:
         assert len({c["table_id"] for c in cells if c["group_id"] == group}) == 2  # both jobs
+
+
+def test_moving_a_group_by_hand_through_the_api(client, organizer):
+    event, assignments, _schools = programmes.half_day(organizer)
+    headers = bearer(organizer)
+    url = f"/api/v1/events/{event.id}/programme"
+    client.put(url, json=_body(assignments), headers=headers)
+    grid = client.post(url + "/plan", json={"group_size": 14}, headers=headers).get_json()["grid"]
+    cell = grid["cells"][0]
+    other = next(c for c in grid["cells"] if c["group_id"] == cell["group_id"] and c["round"] == 2)
+    moved = client.post(url + "/moves", json={"group_id": cell["group_id"], "round": 1,
+                                              "table_id": other["table_id"]}, headers=headers)
+    assert moved.status_code == 200, moved.get_json()
+    codes = {c["code"] for c in moved.get_json()["grid"]["conflicts"]}
+    assert "table_twice" in codes
+    assert moved.get_json()["grid"]["moves"][0]["after"] == other["table_id"]
+    assert_problem(client.post(url + "/moves", json={"group_id": cell["group_id"], "round": 9, "table_id": None},
+                               headers=headers), 422)
+    assert_problem(client.post(url + "/moves", json={"group_id": 999999, "round": 1, "table_id": None},
+                               headers=headers), 404)

@@ -64,6 +64,12 @@ class PlanArgsSchema(Schema):
                                                          "with this target size."})
 
 
+class MoveInSchema(Schema):
+    group_id = Id(required=True)
+    round = fields.Integer(strict=True, required=True, validate=validate.Range(1, limits.ROUNDS_MAX))
+    table_id = Id(required=True, allow_none=True, metadata={"description": "null: the group sits at no table."})
+
+
 class TableSchema(Schema):
     id = fields.Integer()
     label = fields.String()
