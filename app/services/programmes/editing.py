@@ -366,3 +366,15 @@ def follow_event(event: Event, old_start: datetime) -> None:
         return
     for part in event.programme_parts:
         part.start_at, part.end_at = part.start_at + delta, part.end_at + delta
+
+
+def set_rounds(actor: User, event: Event, kind: str, index: int, rounds: list[int]) -> Event:
+    """Say in which rounds the block's table or group (`kind`: "tables" or "groups") at `index`
+    is there (empty: every round): a role model arriving late, a class leaving early. Cells in
+    the other rounds stay, shown as conflicts, until the organizer re-plans."""
+    access.require_event_organizer(actor, event)
+    parts = programme_data(event)
+    items = getattr(_block_data(parts), kind)
+    if 0 <= index < len(items):
+        items[index].rounds = rounds
+    return save_programme(actor, event, parts)

@@ -26,6 +26,7 @@ from app.web.organizer.programme_forms import (
     GroupForm,
     MoveForm,
     PartForm,
+    RoundsForm,
     TableForm,
     parse_rounds,
 )
@@ -184,6 +185,19 @@ def programme_remove_item(event_id: int, kind: str, index: int):
     _result, error = units.attempt(editing.remove_item, current_user, event, kind, index)
     message = _("Table retirée.") if kind == "tables" else _("Groupe retiré.")
     return _done(event_id, error, message, "#tables" if kind == "tables" else "#groupes")
+
+
+@bp.post("/evenements/<int:event_id>/programme/<any(tables, groups):kind>/<int(max=999):index>/tours")
+def programme_set_rounds(event_id: int, kind: str, index: int):
+    event = desk.get_event(current_user, event_id)
+    form = RoundsForm(prefix="rounds")
+    anchor = "#tables" if kind == "tables" else "#groupes"
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.rounds.errors) or _("Ces tours n'ont pas pu être lus."), "error")
+        return _back(event_id, anchor)
+    _result, error = units.attempt(editing.set_rounds, current_user, event, kind, index,
+                                   parse_rounds(form.rounds.data))
+    return _done(event_id, error, _("Tours enregistrés : replanifiez pour en tenir compte."), anchor)
 
 
 @bp.post("/evenements/<int:event_id>/programme/planifier")

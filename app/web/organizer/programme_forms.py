@@ -79,6 +79,12 @@ class GroupForm(TextForm):
     rounds = StringField(_l("Tours où le groupe est là"), filters=[_strip], validators=[Rounds()])
 
 
+class RoundsForm(TextForm):
+    """The rounds a table is held or a group is there, on each row of the page."""
+
+    rounds = StringField(_l("Tours"), filters=[_strip], validators=[Rounds()])
+
+
 class ClassesForm(TextForm):
     group_size = IntegerField(_l("Élèves par groupe"), default=14,
                               validators=[InputRequired(_l("Indiquez une taille de groupe.")),
@@ -91,4 +97,4 @@ class MoveForm(TextForm):
     table_id = IntegerField(_l("Table"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
 
 
-__all__ = ["PART_KINDS", "ClassesForm", "GroupForm", "MoveForm", "PartForm", "TableForm"]
+__all__ = ["PART_KINDS", "ClassesForm", "GroupForm", "MoveForm", "PartForm", "RoundsForm", "TableForm"]

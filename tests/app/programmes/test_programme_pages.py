@@ -30,7 +30,7 @@ def _post(client, url, data, page_url):
     token = csrf_token_from(client.get(page_url).get_data(as_text=True))
     return client.post(url, data={**data, **{k: token for k in ("csrf_token", "part-csrf_token", "table-csrf_token",
                                                               "group-csrf_token", "classes-csrf_token",
-                                                              "move-csrf_token")}})
+                                                              "move-csrf_token", "rounds-csrf_token")}})
 
 
 def test_an_organizer_builds_plans_and_moves(client, page):
@@ -103,3 +103,26 @@ def test_the_school_follow_up_page_gives_its_groups_paths(client, organizer, cre
     assert "Parcours du groupe Collège Jean Moulin 4e – A" in html
     assert "Collège Curie 3e – A" not in html  # another school's groups
     assert "09:30–09:55" in html and "Soudure" in html
+
+
+def test_a_class_leaving_early_then_a_replan(client, page):
+    from app.services.programmes import grid
+
+    event, assignments = page
+    organizer = event.organizer
+    editing.save_programme(organizer, event, programmes.parts(assignments))
+    editing.make_groups(organizer, event, 14)
+    grid.plan(organizer, event)
+    db.session.commit()
+    base = f"/organisation/evenements/{event.id}/programme"
+    response = _post(client, base + "/groups/3/tours", {"rounds-rounds": "1, 2"}, base)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert editing.rotation_block(db.session.get(type(event), event.id)).groups[3].rounds == [1, 2]
+    html = client.get(base).get_data(as_text=True)
+    assert "n&#39;est pas là" in html or "n'est pas là" in html  # its cells in rounds 3 and 4 are conflicts
+    assert _post(client, base + "/planifier", {}, base).status_code == 302
+    html = client.get(base).get_data(as_text=True)
+    assert "Conflits" not in html and "Ce qui a bougé" in html
+    assert _post(client, base + "/tables/0/tours", {"rounds-rounds": "x"}, base).status_code == 302
+    assert "Des numéros de tours" in client.get(base).get_data(as_text=True)
