@@ -172,3 +172,15 @@ def test_the_programme_moves_with_the_event(db, organizer, planned):
                                end_at=event.end_at + timedelta(days=2))
     assert block.round_times()[0][0] == first_round + timedelta(days=2)
     assert event.programme_parts[0].start_at == event.start_at
+
+
+def test_the_portal_partial_gives_her_table_and_groups(app, planned):
+    from flask import render_template
+
+    event, assignments, _schools = planned
+    with app.test_request_context():
+        html = render_template("portal/_programme_table.html", event=event, assignment=assignments[0])
+    block = editing.rotation_block(event)
+    received = [c.group.label for c in block.cells if c.table_id == block.tables[0].id]
+    assert "Votre table : Table 1 (Soudure)" in html
+    assert all(label in html for label in received) and "09:30–09:55" in html
