@@ -52,6 +52,7 @@ def test_an_organizer_builds_plans_and_moves(client, page):
     assert _post(client, base + "/planifier", {}, base).status_code == 302
     html = client.get(base).get_data(as_text=True)
     assert "Replanifier" in html and html.count('class="grid-group"') == 16
+    assert "Chaque groupe rencontre au moins" in html
     group = block.groups[0]
     db.session.refresh(block)
     first = next(c for c in block.cells if c.group_id == group.id and c.round == 1)
