@@ -4,24 +4,15 @@ planner's values → cells to store, limits and moves as plain dicts.
 Every call to the planner's API is here, so a change of that API touches this file only.
 Rounds are numbered from 1 in the database and the API, from 0 in the planner; ids are the
 rows' primary keys.
-
-Until the planner package is installed beside the matching solver, a small greedy stand-in
-(`_greedy`) answers with the same shape, so the programme pages work and are tested; it
-proves nothing optimal and says so (`optimal: False`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from app.matching import rotations as _planner  # pure, OR-Tools CP-SAT
 from app.models import ProgrammePart
-
-try:  # the pure planner, OR-Tools CP-SAT
-    from app.matching import rotations as _planner
-except ImportError:  # pragma: no cover - until the planner lands
-    _planner = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +38,6 @@ def _rounds(values: list[int] | None) -> frozenset[int] | None:
 def plan(part: ProgrammePart, *, replan: bool = False) -> Outcome:
     """Plan the block's grid; with `replan`, keep as much of the stored grid as possible."""
     published = [(c.group_id, c.round, c.table_id) for c in part.cells] if replan else []
-    if _planner is None:
-        return _greedy(part, published)
     values = _planner
     instance = values.Instance(
         rounds=part.round_count or 0,
@@ -89,38 +78,3 @@ def _limit(part: ProgrammePart, code: str, params: dict) -> dict:
         if key in value:
             value[f"{key}_label"] = names.get(value[key], str(value[key]))
     return value
-
-
-def _greedy(part: ProgrammePart, published: list[tuple[int, int, int]]) -> Outcome:
-    """Round by round, each present group takes the free table of a family it has met least,
-    keeping its published table when that still holds."""
-    count = part.round_count or 0
-    kept = {(g, r): t for g, r, t in published}
-    tables = {t.id: t for t in part.tables}
-    seen: dict[Hashable, set[int]] = {g.id: set() for g in part.groups}
-    met: dict[Hashable, set[str]] = {g.id: set() for g in part.groups}
-    cells: list[tuple[int, int, int]] = []
-    for n in range(1, count + 1):
-        load = {t.id: 0 for t in part.tables if not t.rounds or n in t.rounds}
-        for group in part.groups:
-            if group.rounds and n not in group.rounds:
-                continue
-            choices = [t for t in load if load[t] < tables[t].capacity and t not in seen[group.id]]
-            if not choices:
-                continue
-            previous = kept.get((group.id, n))
-            best = previous if previous in choices else min(
-                choices, key=lambda t: (_families(tables[t]) <= met[group.id], load[t], tables[t].position))
-            load[best] += 1
-            seen[group.id].add(best)
-            met[group.id] |= _families(tables[best])
-            cells.append((group.id, n, best))
-    limits = [{"code": "solver_limit"}]  # nothing is proven by this stand-in
-    families = {f for t in part.tables for f in _families(t)}
-    if len(families) < count:
-        limits.append({"code": "too_few_families", "families": len(families), "rounds": count})
-    new = {(g, r): t for g, r, t in cells}
-    moves = [{"group": g, "round": r, "before": kept.get((g, r)), "after": new.get((g, r))}
-             for g, r in set(kept) | (set(new) if published else set()) if kept.get((g, r)) != new.get((g, r))]
-    return Outcome(cells=cells, limits=limits, moves=sorted(moves, key=lambda m: (m["round"], m["group"])),
-                   objective={"min_families": min((len(v) for v in met.values()), default=0)})
