@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.feeds import tokens
 from app.models import FeedKind
+from tests.e2e import axe
 from tests.support import factories, programmes
 
 pytestmark = pytest.mark.e2e
@@ -80,9 +81,14 @@ def test_an_organizer_plans_a_half_day_and_the_role_model_sees_her_table(live_ap
     expect(page.get_by_text(f"Le groupe {label} passe deux fois à la table {current}.")).to_be_visible()
     expect(page.get_by_role("heading", name="Ce qui a bougé")).to_be_visible()
 
+    found = axe.violations(page)
+    assert not found, axe.describe(found)
+
     page.get_by_role("link", name="Imprimer les parcours des groupes").click()
     expect(page.locator("section.sheet")).to_have_count(4)
     expect(page.get_by_role("heading", name=label)).to_be_visible()
+    found = axe.violations(page)
+    assert not found, axe.describe(found)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
 
