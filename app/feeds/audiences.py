@@ -7,7 +7,7 @@ PRIVATE_PAST (PUBLIC_PAST in public feeds).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -65,10 +65,11 @@ def _event_options(audience: Audience) -> list:
     return options
 
 
-def _visible_events(events: Iterable[Event], audience: Audience, day: date) -> list[CalendarEvent]:
+def _visible_events(events: Iterable[Event], audience: Audience, day: date,
+                    school_ids: Callable[[Event], frozenset[int]] | None = None) -> list[CalendarEvent]:
     keep_since = day_start(day) - CANCELLED_KEPT_FOR
     return [
-        calendar_event(e, audience)
+        calendar_event(e, audience, school_ids=school_ids(e) if school_ids else None)
         for e in events
         if e.status != EventStatus.CANCELLED or _cancelled_at(e) >= keep_since
     ]
@@ -107,7 +108,7 @@ def school_events(school: School, *, day: date) -> list[CalendarEvent]:
                Event.end_at >= day_start(day) - PRIVATE_PAST)
         .options(*_event_options(Audience.SCHOOL))
     )
-    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
+    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day, lambda _event: frozenset({school.id}))
 
 
 def request_events(request_id: int, *, day: date) -> list[CalendarEvent]:
@@ -118,7 +119,8 @@ def request_events(request_id: int, *, day: date) -> list[CalendarEvent]:
                Event.end_at >= day_start(day) - PRIVATE_PAST)
         .options(*_event_options(Audience.SCHOOL))
     )
-    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day)
+    return _visible_events(db.session.scalars(query), Audience.SCHOOL, day,
+                           lambda event: frozenset({event.visit_request.school_id}))
 
 
 def organizer_events(user: User, *, day: date) -> list[CalendarEvent]:

@@ -46,10 +46,12 @@ class Audience(enum.StrEnum):
 
 
 def calendar_event(
-    event: Event, audience: Audience = Audience.ROLE_MODEL, *, assignment: Assignment | None = None
+    event: Event, audience: Audience = Audience.ROLE_MODEL, *, assignment: Assignment | None = None,
+    school_ids: frozenset[int] | None = None,
 ) -> CalendarEvent:
     """The calendar value of `event` as `audience` may see it; with `assignment`, as that role
-    model sees it (TENTATIVE while invited or accepted, CANCELLED once their part ended).
+    model sees it (TENTATIVE while invited or accepted, CANCELLED once their part ended); for a
+    school, `school_ids` are the schools whose groups' paths it shows (none when not given).
 
     Text is in the current locale: call inside `flask_babel.force_locale` for someone else's.
     """
@@ -71,7 +73,7 @@ def calendar_event(
         timezone=event.timezone or local_time.DISPLAY_TIMEZONE,
         status=_status(event, audience, assignment),
         sequence=event.sequence,
-        description=_description(event, audience, assignment),
+        description=_description(event, audience, assignment, school_ids),
         location=_location(event, audience),
         geo=geo,
         categories=(_label(labels.EVENT_TYPES, event.type),),
@@ -99,7 +101,8 @@ def _location(event: Event, audience: Audience) -> str:
     return ", ".join(part for part in (event.venue, event.address, event.commune) if part)
 
 
-def _description(event: Event, audience: Audience, assignment: Assignment | None = None) -> str:
+def _description(event: Event, audience: Audience, assignment: Assignment | None = None,
+                 school_ids: frozenset[int] | None = None) -> str:
     lines = [_label(labels.EVENT_TYPES, event.type)]
     if event.description:
         lines.append(event.description.strip())
@@ -120,7 +123,7 @@ def _description(event: Event, audience: Audience, assignment: Assignment | None
                      + (f" — {detail}" if detail else ""))
     if audience in (Audience.SCHOOL, Audience.ORGANIZER):
         lines.extend(_role_model_lines(event, audience))
-    lines.extend(timetables.feed_lines(event, audience.value, assignment))  # the programme, her table
+    lines.extend(timetables.feed_lines(event, audience.value, assignment, school_ids))  # programme, her table
     if audience == Audience.ORGANIZER:
         contact = event.visit_request.contact if event.visit_request is not None else None
         if contact is not None:
@@ -221,13 +224,14 @@ def invitation_ics(
     audience: Audience = Audience.ROLE_MODEL,
     assignment: Assignment | None = None,
     organizer_address: str | None = None,
+    school_ids: frozenset[int] | None = None,
 ) -> bytes:
     """An iTIP message (REQUEST or CANCEL) about `event` for `attendees`, as `audience` sees it;
     `organizer_address` as in `organizer_person`.
 
     Send one message per recipient listing only them, so nobody learns other people's addresses.
     """
-    value = calendar_event(event, audience, assignment=assignment)
+    value = calendar_event(event, audience, assignment=assignment, school_ids=school_ids)
     if method.upper() == "REQUEST" and value.status == CalStatus.CANCELLED:
         method = "CANCEL"
     organizer = organizer_person(event, audience, address=organizer_address)

@@ -42,6 +42,7 @@ class Recipient:
     # None: the email goes without an iTIP attachment (calendars refuse the address, or an organizer)
     attendee: Attendee | None
     assignment: Assignment | None = None
+    school_id: int | None = None  # a school contact's school: the groups whose paths they see
 
 
 def school_contacts(event: Event) -> list[SchoolContact]:
@@ -66,7 +67,8 @@ def calendar_attendee(build: Callable[..., Attendee | None], value, key: str) ->
 def contact_recipient(contact: SchoolContact) -> Recipient:
     key = f"contact:{contact.id}"
     return Recipient(key, contact.email, contact.full_name, contact.locale or "fr",
-                     Audience.SCHOOL, calendar_attendee(mapping.contact_attendee, contact, key))
+                     Audience.SCHOOL, calendar_attendee(mapping.contact_attendee, contact, key),
+                     school_id=contact.school_id)
 
 
 def role_model_recipient(assignment: Assignment) -> Recipient | None:
@@ -103,7 +105,8 @@ def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | N
         if recipient.attendee.email.lower() == mapping.organizer_person(event, recipient.audience).email.lower():
             return None  # never invite the ORGANIZER's own address (see organizer_recipient)
         return mapping.invitation_ics(event, method, [recipient.attendee], audience=recipient.audience,
-                                      assignment=recipient.assignment, organizer_address=_reply_address(recipient))
+                                      assignment=recipient.assignment, organizer_address=_reply_address(recipient),
+                                      school_ids=frozenset({recipient.school_id}) if recipient.school_id else None)
     except CalendarError as error:
         log.warning("event %s, %s: no calendar attachment: %s", event.id, recipient.key, error)
         return None

@@ -106,8 +106,8 @@ def feed_lines(event: Event, audience: str, assignment: Assignment | None = None
             blocks.append("\n".join(rows))
     elif audience in ("school", "organizer"):
         for group in part.groups:
-            if audience == "school" and school_ids is not None and group.school_id not in school_ids:
-                continue
+            if audience == "school" and (school_ids is None or group.school_id not in school_ids):
+                continue  # a school sees its own groups' paths only
             rows = [_("Parcours du groupe %(label)s :", label=group.label)]
             for step in path(part, group):
                 where = (step.table.label + (f" ({step.table.job_family})" if step.table.job_family else "")

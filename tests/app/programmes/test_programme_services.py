@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.feeds import mapping
+from app.feeds import audiences, mapping
 from app.feeds.mapping import Audience
-from app.models import AuditEntry, OutboxEmail, PartKind
+from app.models import AuditEntry, OutboxEmail, PartKind, School
 from app.services.common.errors import Conflict, Invalid, NotFound
 from app.services.programmes import editing, explain, grid, timetables
 from app.services.programmes.editing import GroupData, TableData
@@ -150,9 +150,15 @@ def test_timetables_reach_role_models_schools_and_people_are_told(db, planned):
     mine = mapping.calendar_event(event, Audience.ROLE_MODEL, assignment=assignments[0]).description
     assert "Votre table : Table 1 (Soudure)" in mine
     assert "09:30–09:55" in mine
-    school = mapping.calendar_event(event, Audience.SCHOOL).description
+    own = block.groups[0].school_id
+    school = mapping.calendar_event(event, Audience.SCHOOL, school_ids=frozenset({own})).description
     assert f"Parcours du groupe {block.groups[0].label}" in school
     assert "Soudure" in school
+    # A school sees its own groups' paths only, and none when the schools are not named.
+    assert all(f"Parcours du groupe {g.label}" not in school for g in block.groups if g.school_id != own)
+    assert "Parcours" not in mapping.calendar_event(event, Audience.SCHOOL).description
+    [feed_value] = audiences.school_events(db.session.get(School, own), day=event.start_at.date())
+    assert feed_value.description == school
     public = mapping.calendar_event(event, Audience.PUBLIC).description
     assert "Parcours" not in public
     told = db.session.scalars(select(OutboxEmail).where(OutboxEmail.dedupe_key.like("%:programme:%"))).all()
@@ -182,5 +188,5 @@ def test_the_portal_partial_gives_her_table_and_groups(app, planned):
         html = render_template("portal/_programme_table.html", event=event, assignment=assignments[0])
     block = editing.rotation_block(event)
     received = [c.group.label for c in block.cells if c.table_id == block.tables[0].id]
-    assert "Votre table : Table 1 (Soudure)" in html
+    assert "Votre table\u00a0: Table 1 (Soudure)" in html  # French pages: no colon alone on a line
     assert all(label in html for label in received) and "09:30–09:55" in html
