@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from tests.support import factories
@@ -25,4 +26,4 @@ def test_organizer_signs_in_and_sees_the_dashboard(live_app, live_server, page):
     page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(live_server.url + "/organisation/")
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()

@@ -56,11 +56,11 @@ def test_dashboard_applications_and_outbox(live_app, live_server, browser, page)
     _sign_in(page, url)
 
     # The dashboard says who accepted; confirming from there stays on the dashboard.
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
-    assert page.get_by_text("Amina Industrie a accepté — à confirmer").is_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+    expect(page.get_by_text("Amina Industrie a accepté — à confirmer")).to_be_visible()
     page.get_by_role("button", name="Confirmer Amina Industrie").click()
-    assert page.get_by_text("Participation confirmée.").is_visible()
-    assert page.get_by_text("Aucune participation acceptée en attente de votre confirmation.").is_visible()
+    expect(page.get_by_text("Participation confirmée.")).to_be_visible()
+    expect(page.get_by_text("Aucune participation acceptée en attente de votre confirmation.")).to_be_visible()
     # The message sits below the section menu, next to the page it is about.
     order = page.evaluate("""() => {
         const nav = document.querySelector('nav.subnav'), flash = document.querySelector('.flash-success');
@@ -70,16 +70,16 @@ def test_dashboard_applications_and_outbox(live_app, live_server, browser, page)
 
     # The pending application, from the dashboard to its decline with a reason.
     page.get_by_role("link", name="1 candidature à examiner").click()
-    assert page.get_by_role("heading", name="Candidatures de marraines et parrains").is_visible()
-    assert page.get_by_role("navigation", name="Espace organisateurs").is_visible()
-    assert page.get_by_role("link", name="Zoé Candidate", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Candidatures de marraines et parrains")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Espace organisateurs")).to_be_visible()
+    expect(page.get_by_role("link", name="Zoé Candidate", exact=True)).to_be_visible()
     page.get_by_role("link", name="Refuser… Zoé Candidate").click()
     page.get_by_role("button", name="Refuser et envoyer la raison").click()
-    assert page.get_by_text("Indiquez la raison : elle est envoyée à la personne.").first.is_visible()
+    expect(page.get_by_text("Indiquez la raison : elle est envoyée à la personne.").first).to_be_visible()
     page.get_by_label("Raison du refus, envoyée à la personne").fill("Nous cherchons des métiers de l'industrie.")
     page.get_by_role("button", name="Refuser et envoyer la raison").click()
-    assert page.get_by_text("Candidature de Zoé Candidate refusée").is_visible()
-    assert page.get_by_text("Aucune candidature en attente dans votre périmètre.").is_visible()
+    expect(page.get_by_text("Candidature de Zoé Candidate refusée")).to_be_visible()
+    expect(page.get_by_text("Aucune candidature en attente dans votre périmètre.")).to_be_visible()
     with live_app.app_context():
         [email] = db.session.scalars(select(OutboxEmail).where(OutboxEmail.to_address == secrets["applicant"]))
         assert "Nous cherchons des métiers de l'industrie." in email.body_text
@@ -87,9 +87,9 @@ def test_dashboard_applications_and_outbox(live_app, live_server, browser, page)
     # The outbox: every email of the scope in plain words, and no secret link anywhere.
     page.get_by_role("navigation", name="Espace organisateurs").get_by_role("link", name="Courriels").click()
     expect(page.get_by_role("heading", name="Courriels", exact=True)).to_be_visible()
-    assert page.get_by_text("Accusé de réception de demande").is_visible()
-    assert page.get_by_text("Invitation d'agenda").first.is_visible()
-    assert page.get_by_text("Candidature refusée").first.is_visible()
+    expect(page.get_by_text("Accusé de réception de demande")).to_be_visible()
+    expect(page.get_by_text("Invitation d'agenda").first).to_be_visible()
+    expect(page.get_by_text("Candidature refusée").first).to_be_visible()
     assert "REQUEST" not in page.inner_text("main")
     links = [a.get_attribute("href") for a in page.locator("table a").all()]
     assert len(links) >= 4

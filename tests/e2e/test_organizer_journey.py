@@ -7,6 +7,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -56,25 +57,25 @@ def test_request_to_confirmed_event_to_cancellation(live_app, live_server, brows
     page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Collège Sophie Germain").click()
-    assert page.get_by_role("heading", name="Collège Sophie Germain").is_visible()
+    expect(page.get_by_role("heading", name="Collège Sophie Germain")).to_be_visible()
 
     # Confirm the first suggested slot, for two role models.
     page.locator("ul.slots a").first.click()
     page.get_by_label("Intervenant·es : maximum").fill("2")
     page.get_by_role("button", name="Confirmer ce créneau").click()
-    assert page.get_by_text("Créneau confirmé").is_visible()
+    expect(page.get_by_text("Créneau confirmé")).to_be_visible()
     event_url = page.url.split("#")[0]
 
     # Ask matching for proposals and invite both in one click.
     page.get_by_role("button", name="Proposer des intervenant·es").click()
-    assert page.get_by_text("2 propositions ajoutées.").is_visible()
+    expect(page.get_by_text("2 propositions ajoutées.")).to_be_visible()
     boxes = page.locator("ul.proposals input[type=checkbox]")
     assert boxes.count() == 2
     invited = [page.locator(f"label[for={boxes.nth(i).get_attribute('id')}] strong").inner_text() for i in range(2)]
     boxes.nth(0).check()
     boxes.nth(1).check()
     page.get_by_role("button", name="Inviter les personnes cochées").click()
-    assert page.get_by_text("2 invitations envoyées.").is_visible()
+    expect(page.get_by_text("2 invitations envoyées.")).to_be_visible()
 
     # One of them accepts from the link in her email (her own browser, not signed in).
     first_name = invited[0].split()[0]
@@ -87,7 +88,7 @@ def test_request_to_confirmed_event_to_cancellation(live_app, live_server, brows
     # The organizer confirms her: the event is confirmed.
     page.goto(event_url)
     page.get_by_role("button", name=f"Confirmer {first_name}").click()
-    assert page.get_by_text("Participation confirmée.").is_visible()
+    expect(page.get_by_text("Participation confirmée.")).to_be_visible()
     assert page.locator(".event-head .status").inner_text() == "Confirmé"
 
     # It is in the week view.
@@ -101,7 +102,7 @@ def test_request_to_confirmed_event_to_cancellation(live_app, live_server, brows
     chip.click()
     page.get_by_label("Raison de l'annulation").fill("Grève des transports")
     page.get_by_role("button", name="Annuler l'événement").click()
-    assert page.get_by_text("Événement annulé").first.is_visible()
+    expect(page.get_by_text("Événement annulé").first).to_be_visible()
 
     # The school's follow-up page shows the cancellation.
     school = browser.new_context(locale="fr-FR").new_page()

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -83,7 +84,7 @@ def test_she_is_asked_for_her_availability_then_opens_her_meeting(live_app, live
     # Without weekly availability she is never proposed: her home says so first.
     call = page.get_by_role("heading", name=re.compile("Indiquez vos disponibilités"))
     assert call.is_visible()
-    assert page.get_by_text("Profil actif — vous pouvez être proposé·e").is_visible()
+    expect(page.get_by_text("Profil actif — vous pouvez être proposé·e")).to_be_visible()
     page.get_by_role("link", name="Indiquer mes disponibilités").click()
     day = page.get_by_label("Jour (créneau 1)")
     assert day.input_value() == "" and day.locator("option:checked").inner_text() == "Choisir un jour"
@@ -110,12 +111,12 @@ def test_she_is_asked_for_her_availability_then_opens_her_meeting(live_app, live
     card.get_by_role("link", name="Les métiers de la maintenance").click()
     page.get_by_role("heading", name="Les métiers de la maintenance", level=1).wait_for()
     _no_sideways_scroll(page)
-    assert page.get_by_text("Collège Jean Moulin, 12 rue des Écoles, Paris").is_visible()
-    assert page.get_by_role("link", name=re.compile("OpenStreetMap")).is_visible()
-    assert page.get_by_text("Présentation du métier, puis questions des élèves.").is_visible()
-    assert page.get_by_text(re.compile(r"4e — 26 élèves")).is_visible()
-    assert page.get_by_role("link", name="claire@example.org").is_visible()
-    assert page.get_by_text("Karim — Ingénieur procédés").is_visible()
+    expect(page.get_by_text("Collège Jean Moulin, 12 rue des Écoles, Paris")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("OpenStreetMap"))).to_be_visible()
+    expect(page.get_by_text("Présentation du métier, puis questions des élèves.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"4e — 26 élèves"))).to_be_visible()
+    expect(page.get_by_role("link", name="claire@example.org")).to_be_visible()
+    expect(page.get_by_text("Karim — Ingénieur procédés")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Ajouter à mon agenda (.ics)").click()
     assert "BEGIN:VCALENDAR" in open(download.value.path(), encoding="utf-8").read()
@@ -124,7 +125,7 @@ def test_she_is_asked_for_her_availability_then_opens_her_meeting(live_app, live
     page.get_by_label("Pourquoi vous retirez-vous ? (facultatif)").fill("Un déplacement imprévu")
     page.get_by_role("button", name="Me retirer de cette rencontre").click()
     page.get_by_text("vous vous êtes retiré·e").wait_for()
-    assert page.get_by_text("S'est retiré·e").is_visible()
+    expect(page.get_by_text("S'est retiré·e")).to_be_visible()
 
 
 def test_answering_from_the_email_then_going_to_her_space_needs_no_other_email(live_app, live_server, page):
@@ -139,7 +140,7 @@ def test_answering_from_the_email_then_going_to_her_space_needs_no_other_email(l
     page.get_by_role("heading", name="Réponse enregistrée").wait_for()
     page.get_by_role("button", name="Aller à mon espace").click()
     page.get_by_role("heading", name="Bonjour Inès").wait_for()
-    assert page.locator(".engagement").filter(has_text="Table ronde").get_by_text("A accepté").is_visible()
+    expect(page.locator(".engagement").filter(has_text="Table ronde").get_by_text("A accepté")).to_be_visible()
     assert _emails_to(live_app, "ines@example.org") == before  # no sign-in email was needed
 
     # Back: the answer's address again (not the browser's "resend the form?"), saying it is done.

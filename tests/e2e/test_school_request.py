@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 import calendars
@@ -83,10 +84,10 @@ def test_a_teacher_asks_for_a_visit_on_her_phone(live_app, live_server, phone_pa
     page.get_by_role("button", name="Envoyer la demande").click()
 
     page.wait_for_url("**/demandes/merci")
-    assert page.get_by_role("heading", name="Merci, votre demande est envoyée").is_visible()
+    expect(page.get_by_role("heading", name="Merci, votre demande est envoyée")).to_be_visible()
     page.get_by_role("link", name="Suivre ma demande").click()
     page.wait_for_url("**/demandes/suivi/**")
-    assert page.get_by_role("heading", name="Suivi de votre demande").is_visible()
+    expect(page.get_by_role("heading", name="Suivi de votre demande")).to_be_visible()
     assert page.locator("#request-status").inner_text() == "Reçue"
     assert "/feeds/schools/" in page.locator("#feed-url").input_value()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

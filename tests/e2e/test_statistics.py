@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import UserRole
@@ -50,13 +51,13 @@ def test_charts_render_with_data_then_an_empty_period(signed_in, live_server, tm
     page.screenshot(path=tmp_path / "statistiques-avec-donnees.png", full_page=True)
 
     page.locator("#chart-academies summary").click()
-    assert page.locator("#chart-academies table").get_by_text("Paris").is_visible()
+    expect(page.locator("#chart-academies table").get_by_text("Paris")).to_be_visible()
 
     page.get_by_label("Du", exact=True).fill("2030-01-01")
     page.get_by_label("Au (inclus)").fill("2030-01-31")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url(re.compile(r".*start=2030-01-01.*"))
-    assert page.get_by_text("Aucune activité enregistrée sur cette période").is_visible()
+    expect(page.get_by_text("Aucune activité enregistrée sur cette période")).to_be_visible()
     assert page.locator(".chart-empty").count() == 4
     assert page.locator("figure.chart svg").count() == 0
     page.screenshot(path=tmp_path / "statistiques-periode-vide.png", full_page=True)
@@ -76,7 +77,7 @@ def test_the_report_prints_on_one_a4_page(signed_in, live_server, tmp_path):
     page.goto(live_server.url + "/organisation/statistiques/rapport?start=2026-09-01&end=2027-08-31")
     page.emulate_media(media="print")
     assert not page.locator(".site-header nav").is_visible()
-    assert page.locator("#chart-months svg").is_visible()
+    expect(page.locator("#chart-months svg")).to_be_visible()
     page.screenshot(path=tmp_path / "rapport-impression.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1

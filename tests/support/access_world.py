@@ -27,6 +27,15 @@ from app.services.pairing import answer_links
 from tests.support import factories
 
 START = datetime(2027, 3, 16, 9, 0, tzinfo=UTC)
+# Valid bodies for the API operations that need one, so that scope, not validation, answers.
+API_BODIES = {
+    "api.cancel_assignment": {"reason": "Essai"},
+    "api.cancel_event": {"reason": "Essai"},
+    "api.reschedule_event": {"start_at": "2027-03-17T09:00:00+00:00", "end_at": "2027-03-17T11:00:00+00:00"},
+    "api.update_event": {"title": "Nouveau titre"},
+    "api.put_programme": {"parts": []},
+    "api.move_group": {"group_id": 1, "round": 1, "table_id": None},
+}
 
 
 @dataclass
@@ -80,6 +89,7 @@ def build() -> World:
         "event_id": event.id, "request_id": request.id, "assignment_id": invited.id,
         "role_model_id": pending.id, "email_id": email.id, "token_id": token_row.id, "school_id": other_school.id,
         "calendar_id": 999999, "exception_id": 999999, "participation_id": invited.id, "academie": "paris",
+        "index": 0,  # a programme part, table or group of the event, by position
         # Secret links: each route's own kind (the follow-up link for the school's pages).
         "token": followup,
     }

@@ -33,12 +33,7 @@ OWNER_ONLY = {"organizer.api_token_revoke"}
 # Refused with a message on the page it redirects to: judged by the unchanged world instead.
 JUDGED_BY_STATE = {"portal.approve"}
 # Valid bodies, so that what is judged is the permission and not the validation of the body.
-API_BODIES = {
-    "api.cancel_assignment": {"reason": "Essai"},
-    "api.cancel_event": {"reason": "Essai"},
-    "api.reschedule_event": {"start_at": "2027-03-17T09:00:00+00:00", "end_at": "2027-03-17T11:00:00+00:00"},
-    "api.update_event": {"title": "Nouveau titre"},
-}
+API_BODIES = access_world.API_BODIES
 
 
 def _methods(rule) -> list[str]:

@@ -117,12 +117,7 @@ def _web_body(world, endpoint: str, token: str) -> dict:
     return body
 
 
-API_BODIES = {
-    "api.cancel_assignment": {"reason": "Essai"},
-    "api.cancel_event": {"reason": "Essai"},
-    "api.reschedule_event": {"start_at": "2027-03-17T09:00:00+00:00", "end_at": "2027-03-17T11:00:00+00:00"},
-    "api.update_event": {"title": "Nouveau titre"},
-}
+API_BODIES = access_world.API_BODIES
 
 
 def _rules_with_ids(app):
