@@ -23,7 +23,7 @@ from flask import current_app
 
 import calendars
 from app import labels, local_time
-from app.feeds.texts import _
+from app.feeds.texts import _, ngettext
 from app.feeds.texts import label as _label
 from app.models import Assignment, AssignmentStatus, Event, EventStatus, SchoolContact
 from app.services.common import text
@@ -114,8 +114,9 @@ def _description(event: Event, audience: Audience, assignment: Assignment | None
             part
             for part in (
                 link.class_level,
-                _("%(n)d élèves", n=link.headcount) if link.headcount else "",
-                _("dont %(n)d filles", n=link.girls_count) if link.girls_count is not None and link.headcount else "",
+                ngettext("%(num)d élève", "%(num)d élèves", link.headcount) if link.headcount else "",
+                (ngettext("dont %(num)d fille", "dont %(num)d filles", link.girls_count)
+                 if link.girls_count is not None and link.headcount else ""),
             )
             if part
         )

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask_babel import gettext
+from flask_babel import ngettext as babel_ngettext
 
 from app import labels
 
@@ -34,6 +35,18 @@ def _(msgid: str, **variables) -> str:
     if text is None:
         text = texts[msgid] = gettext(msgid)
     return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    """`num` put in the singular or the plural text; memoised per count (a feed sees few)."""
+    texts = _render_texts.get()
+    if texts is None:
+        return babel_ngettext(singular, plural, num)
+    key = (singular, plural, num)
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = babel_ngettext(singular, plural, num)
+    return text
 
 
 def label(mapping: dict, value) -> str:

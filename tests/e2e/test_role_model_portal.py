@@ -85,7 +85,7 @@ def test_role_model_signs_in_sets_windows_and_connects_a_calendar(live_app, live
     page.get_by_label("Adresse de votre agenda (iCal, .ics)").fill(httpserver.url_for("/ines.ics"))
     page.get_by_label("Nom pour vous y retrouver (facultatif)").fill("Agenda pro")
     page.get_by_role("button", name="Connecter cet agenda").click()
-    page.get_by_text("Agenda connecté : 1 créneaux occupés importés.").wait_for()
+    page.get_by_text("Agenda connecté : 1 créneau occupé importé.").wait_for()
     busy = page.locator(".busy-list li")
     assert busy.count() == 1 and "10:00 – 12:00" in busy.first.inner_text()
     assert "Dernière mise à jour réussie" in page.content()

@@ -4,6 +4,7 @@ conference (within its capacity), or one leaves it."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -38,8 +39,10 @@ def add_school(actor: User, event: Event, *, uai: str, class_level: str = "", he
         errors["girls_count"] = _l("Le nombre de filles doit être compris entre 0 et l'effectif.")
     pupils = bookings.pupils_expected(event)
     if "headcount" not in errors and event.capacity is not None and pupils + (headcount or 0) > event.capacity:
-        errors["headcount"] = _l("L'événement est complet : %(left)s places restantes sur %(capacity)s.",
-                                 left=max(0, event.capacity - pupils), capacity=event.capacity)
+        left = max(0, event.capacity - pupils)
+        errors["headcount"] = lazy_ngettext("L'événement est complet : %(num)d place restante sur %(capacity)s.",
+                                            "L'événement est complet : %(num)d places restantes sur %(capacity)s.",
+                                            left, capacity=event.capacity)
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
     row = EventSchool(school=school, class_level=class_level.strip(), headcount=headcount, girls_count=girls_count)

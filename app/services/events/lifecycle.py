@@ -136,7 +136,8 @@ def create_event(
     pupils = sum(headcount or 0 for _school, _level, headcount, _girls in schools)
     if data.capacity is not None and pupils > data.capacity:
         raise Invalid(_l("Certains champs sont à corriger."),
-                      fields={"capacity": _l("Les classes inscrites comptent déjà %(n)s élèves.", n=pupils)})
+                      fields={"capacity": lazy_ngettext("Les classes inscrites comptent déjà %(num)d élève.",
+                                                  "Les classes inscrites comptent déjà %(num)d élèves.", pupils)})
     departement = data.departement.upper()
     academie = ACADEMIE_BY_DEPARTEMENT[departement]
     access.require_organizer_of(actor, academie.code)
@@ -319,7 +320,8 @@ def _require_room_for_current(event: Event, data: EventData) -> None:
             "%(num)d personnes ont déjà accepté ou sont confirmées : retirez-en avant de réduire le maximum.", holding)
     pupils = bookings.pupils_expected(event)
     if data.capacity is not None and data.capacity < pupils:
-        errors["capacity"] = _l("Les classes inscrites comptent déjà %(n)s élèves.", n=pupils)
+        errors["capacity"] = lazy_ngettext("Les classes inscrites comptent déjà %(num)d élève.",
+                                                  "Les classes inscrites comptent déjà %(num)d élèves.", pupils)
     if errors:
         raise Invalid(_l("Certains champs sont à corriger."), fields=errors)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
@@ -49,7 +50,8 @@ def calendars():
         if error is not None:
             field_errors.show(form, error)
             return _render_calendars(form, 422)
-        flash(_("Agenda connecté : %(n)d créneaux occupés importés.", n=len(calendar.busy_intervals)), "success")
+        flash(ngettext("Agenda connecté : %(num)d créneau occupé importé.",
+                       "Agenda connecté : %(num)d créneaux occupés importés.", len(calendar.busy_intervals)), "success")
         return redirect(url_for("portal.calendars"))
     return _render_calendars(form, 422 if form.errors else 200)
 

@@ -257,7 +257,7 @@ def test_one_malformed_dtstart_keeps_the_other_events_and_the_page_says_why(db, 
 
     sign_in(client, owner.user)
     page = html.unescape(client.get("/espace/agendas").get_data(as_text=True))
-    assert "1 événement(s) de cet agenda n'ont pas pu être lus" in page
+    assert "1 événement de cet agenda n'a pas pu être lu" in page
     assert "une date ou une heure d'un événement est écrite dans un format que nous ne savons pas lire" in page
 
 
@@ -287,7 +287,7 @@ def test_the_job_keeps_the_good_events_around_an_unknown_frequency(db, client, h
 
     sign_in(client, owner.user)
     page = html.unescape(client.get("/espace/agendas").get_data(as_text=True))
-    assert "1 événement(s) de cet agenda" in page and "la règle de répétition d'un événement" in page
+    assert "1 événement de cet agenda n'a pas pu être lu" in page and "la règle de répétition d'un événement" in page
 
 
 def test_an_event_ending_before_it_starts_is_stored_as_busy(db, httpserver, owner):
