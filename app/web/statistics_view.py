@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 
 from app import labels
@@ -70,14 +70,23 @@ def present(figures: Figures) -> dict:
     }
 
 
+def _pupils(n: int) -> str:
+    """A month or an académie of a small period may count a single pupil or girl."""
+    return ngettext("%(n)s élève", "%(n)s élèves", n, n=number(n))
+
+
+def _girls(n: int) -> str:
+    return ngettext("%(n)s fille", "%(n)s filles", n, n=number(n))
+
+
 def _months_chart(figures: Figures) -> Chart:
     reach = figures.reach
     chart = Chart("chart-months", _("Élèves rencontrés par mois"),
                   _("%(pupils)s élèves dont %(girls)s filles sur la période, par mois ; en couleur : les filles.",
                     pupils=number(reach.pupils), girls=number(reach.girls)))
     for month, r in figures.reach_by_month:
-        chart.bars.append(Bar(format_date(month, "MMM yy"), r.pupils, _("%(pupils)s élèves, %(girls)s filles",
-                              pupils=number(r.pupils), girls=number(r.girls)), part=r.girls))
+        chart.bars.append(Bar(format_date(month, "MMM yy"), r.pupils, f"{_pupils(r.pupils)}, {_girls(r.girls)}",
+                              part=r.girls))
     return chart
 
 
@@ -85,8 +94,7 @@ def _academies_chart(figures: Figures) -> Chart:
     chart = Chart("chart-academies", _("Filles rencontrées par académie"),
                   _("Académies classées par nombre de filles rencontrées."))
     for code, r in figures.reach_by_academie:
-        chart.bars.append(Bar(academie_name(code), r.girls, _("%(girls)s filles / %(pupils)s élèves",
-                              girls=number(r.girls), pupils=number(r.pupils))))
+        chart.bars.append(Bar(academie_name(code), r.girls, f"{_girls(r.girls)} / {_pupils(r.pupils)}"))
     return chart
 
 
