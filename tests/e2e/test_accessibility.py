@@ -85,7 +85,8 @@ def _organizer_pages(world) -> list[str]:
         "/organisation/intervenants", f"/organisation/intervenants/{world['role_model']}",
         "/organisation/intervenants/candidatures", f"/organisation/intervenants/{world['applicant']}",
         f"/organisation/intervenants/{world['applicant']}/refuser", "/organisation/courriels",
-        f"/organisation/courriels/{world['email']}", "/organisation/statistiques", "/organisation/exports",
+        f"/organisation/courriels/{world['email']}", "/organisation/statistiques", "/organisation/statistiques/rapport",
+        "/organisation/exports",
         "/organisation/api", "/organisation/agenda",
     ]
 
@@ -96,8 +97,15 @@ def _report(found: dict[str, list[dict]]) -> str:
 
 def test_axe_finds_no_wcag_violation_on_the_pages_an_organizer_reaches(live_app, live_server, page):
     world = _world(live_app)
-    _sign_in(page, live_server.url)
     found = {}
+    page.goto(live_server.url + "/connexion")
+    found["sign-in"] = axe.violations(page)
+    page.get_by_label("Adresse e-mail").fill(demo_data.DEMO_ORGANIZER[0])
+    page.get_by_label("Mot de passe").fill("not the password")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    found["sign-in refused"] = axe.violations(page)
+    _sign_in(page, live_server.url)
     for path in _organizer_pages(world):
         response = page.goto(live_server.url + path)
         assert response.ok, path
