@@ -1,8 +1,8 @@
 """Every page a school contact or an organizer reaches, on demo data, checked by axe-core for
-WCAG 2.1 A/AA violations, and at 390 px for sideways scrolling: wide tables may scroll inside
-their own labelled region, the page itself must not. The role model's pages are checked in
-test_role_model_pages.py; the school pages already walked on a phone in test_school_followups.py
-are not walked again here."""
+WCAG 2.1 A/AA violations and its best practices (headings, landmarks), and at 390 px for
+sideways scrolling: wide tables may scroll inside their own labelled region, the page itself
+must not. The role model's pages are checked in test_role_model_pages.py; the school pages
+already walked on a phone in test_school_followups.py are not walked again here."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from tests.support import factories
 pytestmark = pytest.mark.e2e
 
 NO_SIDEWAYS_SCROLL = "document.scrollingElement.scrollWidth <= window.innerWidth"
+BEST_PRACTICE = [*axe.WCAG_21_AA, "best-practice"]
 SOON = (datetime.now(UTC) + timedelta(days=20)).replace(hour=8, minute=0, second=0, microsecond=0)
 PAST = (datetime.now(UTC) - timedelta(days=5)).replace(hour=8, minute=0, second=0, microsecond=0)
 
@@ -91,6 +92,12 @@ def _organizer_pages(world) -> list[str]:
     ]
 
 
+def _violations(page) -> list[dict]:
+    """WCAG 2.1 A/AA, and axe's best practices too: heading order, one main landmark, all content
+    in landmarks, unique landmarks — what a screen reader user navigates by."""
+    return axe.violations(page, tags=BEST_PRACTICE)
+
+
 def _report(found: dict[str, list[dict]]) -> str:
     return "\n".join(f"{where}:\n{axe.describe(v)}" for where, v in found.items() if v)
 
@@ -99,39 +106,39 @@ def test_axe_finds_no_wcag_violation_on_the_pages_an_organizer_reaches(live_app,
     world = _world(live_app)
     found = {}
     page.goto(live_server.url + "/connexion")
-    found["sign-in"] = axe.violations(page)
+    found["sign-in"] = _violations(page)
     page.get_by_label("Adresse e-mail").fill(demo_data.DEMO_ORGANIZER[0])
     page.get_by_label("Mot de passe").fill("not the password")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
-    found["sign-in refused"] = axe.violations(page)
+    found["sign-in refused"] = _violations(page)
     _sign_in(page, live_server.url)
     for path in _organizer_pages(world):
         response = page.goto(live_server.url + path)
         assert response.ok, path
-        found[path] = axe.violations(page)
+        found[path] = _violations(page)
     # Scheduling a slot: the slot chosen, then the form sent without a title; declining without a reason.
     page.goto(live_server.url + f"/organisation/demandes/{world['request']}")
     if page.locator("a.slot").count():
         page.locator("a.slot").first.click()
         page.wait_for_load_state()
-        found["slot chosen"] = axe.violations(page)
+        found["slot chosen"] = _violations(page)
     page.get_by_label("Titre").fill("")
     page.get_by_role("button", name="Confirmer ce créneau").click()
     page.wait_for_load_state()
-    found["schedule with errors"] = axe.violations(page)
+    found["schedule with errors"] = _violations(page)
     page.get_by_role("button", name="Décliner").click()
     page.wait_for_load_state()
-    found["request decline with errors"] = axe.violations(page)
+    found["request decline with errors"] = _violations(page)
     # The forms with their errors shown.
     page.goto(live_server.url + "/organisation/evenements/nouveau")
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_load_state()
-    found["new event with errors"] = axe.violations(page)
+    found["new event with errors"] = _violations(page)
     page.goto(live_server.url + f"/organisation/intervenants/{world['applicant']}/refuser")
     page.get_by_role("button", name="Refuser et envoyer la raison").click()
     page.wait_for_load_state()
-    found["decline with errors"] = axe.violations(page)
+    found["decline with errors"] = _violations(page)
     assert not any(found.values()), _report(found)
 
 
@@ -145,7 +152,7 @@ def test_no_organizer_page_scrolls_sideways_on_a_phone(live_app, live_server, ph
         phone_page.goto(live_server.url + path)
         if not phone_page.evaluate(NO_SIDEWAYS_SCROLL):
             wide.append((path, phone_page.evaluate("document.scrollingElement.scrollWidth")))
-        found[path] = axe.violations(phone_page)
+        found[path] = _violations(phone_page)
     assert wide == []
     assert not any(found.values()), _report(found)
     phone_page.goto(live_server.url + "/organisation/demandes")
@@ -160,38 +167,38 @@ def test_axe_finds_no_wcag_violation_on_the_pages_a_school_contact_reaches(live_
     found = {}
     for path in ("/", "/impact", "/confidentialite", "/demandes/nouvelle"):
         page.goto(url + path)
-        found[path] = axe.violations(page)
+        found[path] = _violations(page)
     page.get_by_role("button", name="Envoyer la demande").click()
     page.locator("#error-summary").wait_for()
-    found["request form with errors"] = axe.violations(page)
+    found["request form with errors"] = _violations(page)
 
     for name in ("open", "scheduled"):
         page.goto(f"{url}/demandes/suivi/{world[name]}")
-        found[f"follow-up ({name})"] = axe.violations(page)
+        found[f"follow-up ({name})"] = _violations(page)
     page.get_by_role("button", name=re.compile("Annuler la rencontre")).click()
     page.wait_for_load_state()
-    found["cancel with errors"] = axe.violations(page)
+    found["cancel with errors"] = _violations(page)
     page.goto(f"{url}/demandes/suivi/{world['open']}/correction")
-    found["correction"] = axe.violations(page)
+    found["correction"] = _violations(page)
     page.get_by_label("Nombre d'élèves").fill("1")
     page.get_by_role("button", name="Enregistrer les corrections").click()
     page.locator("#error-summary").wait_for()
-    found["correction with errors"] = axe.violations(page)
+    found["correction with errors"] = _violations(page)
     page.goto(f"{url}/demandes/suivi/{world['open']}")
     page.get_by_role("button", name=re.compile("Retirer ma demande")).click()
     page.get_by_text("Votre demande est retirée").wait_for()
-    found["withdrawn"] = axe.violations(page)
+    found["withdrawn"] = _violations(page)
 
     page.goto(f"{url}/avis/{world['feedback']}")
-    found["feedback form"] = axe.violations(page)
+    found["feedback form"] = _violations(page)
     page.get_by_label("Nombre d'élèves présents").fill("-3")
     page.get_by_role("button").last.click()
     page.wait_for_load_state()
-    found["feedback with errors"] = axe.violations(page)
+    found["feedback with errors"] = _violations(page)
     page.get_by_label("Nombre d'élèves présents").fill("20")
     page.get_by_role("button").last.click()
     page.wait_for_load_state()
-    found["feedback thanks"] = axe.violations(page)
+    found["feedback thanks"] = _violations(page)
     assert not any(found.values()), _report(found)
 
 
@@ -202,10 +209,10 @@ def test_school_pages_not_walked_elsewhere_do_not_scroll_sideways_on_a_phone(liv
     for path in (f"/demandes/suivi/{world['scheduled']}", f"/avis/{world['feedback']}"):
         page.goto(url + path)
         assert page.evaluate(NO_SIDEWAYS_SCROLL), path
-        found[path] = axe.violations(page)
+        found[path] = _violations(page)
     page.get_by_label("Nombre d'élèves présents").fill("-3")
     page.get_by_role("button").last.click()
     page.wait_for_load_state()
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "feedback with errors"
-    found["feedback with errors"] = axe.violations(page)
+    found["feedback with errors"] = _violations(page)
     assert not any(found.values()), _report(found)
