@@ -27,7 +27,9 @@ from app.models import (
 from app.services.events import feedback
 from app.services.requests import emails as request_emails
 from tests.e2e import axe
+from tests.e2e.test_school_request import fill_request, school_week
 from tests.support import factories
+from tests.support.school_requests import PARIS_UAI
 
 pytestmark = pytest.mark.e2e
 
@@ -171,6 +173,14 @@ def test_axe_finds_no_wcag_violation_on_the_pages_a_school_contact_reaches(live_
     page.get_by_role("button", name="Envoyer la demande").click()
     page.locator("#error-summary").wait_for()
     found["request form with errors"] = _violations(page)
+    start, end = school_week()
+    for sent in ("request sent", "request already sent"):
+        page.goto(url + "/demandes/nouvelle")
+        fill_request(page, uai=PARIS_UAI, start=start, end=end)
+        page.get_by_role("button", name="Envoyer la demande").click()
+        page.wait_for_url("**/demandes/merci")
+        found[sent] = _violations(page)
+    assert page.locator("#already-sent").is_visible()
 
     for name in ("open", "scheduled"):
         page.goto(f"{url}/demandes/suivi/{world[name]}")
@@ -215,4 +225,11 @@ def test_school_pages_not_walked_elsewhere_do_not_scroll_sideways_on_a_phone(liv
     page.wait_for_load_state()
     assert page.evaluate(NO_SIDEWAYS_SCROLL), "feedback with errors"
     found["feedback with errors"] = _violations(page)
+    start, end = school_week()
+    page.goto(url + "/demandes/nouvelle")
+    fill_request(page, uai=PARIS_UAI, start=start, end=end)
+    page.get_by_role("button", name="Envoyer la demande").click()
+    page.wait_for_url("**/demandes/merci")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "request sent"
+    found["request sent"] = _violations(page)
     assert not any(found.values()), _report(found)
