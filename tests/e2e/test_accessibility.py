@@ -155,6 +155,11 @@ def test_no_organizer_page_scrolls_sideways_on_a_phone(live_app, live_server, ph
         if not phone_page.evaluate(NO_SIDEWAYS_SCROLL):
             wide.append((path, phone_page.evaluate("document.scrollingElement.scrollWidth")))
         found[path] = _violations(phone_page)
+    phone_page.goto(live_server.url + "/organisation/evenements/nouveau")
+    phone_page.locator("main form button[type=submit]").last.click()
+    phone_page.wait_for_load_state()
+    if not phone_page.evaluate(NO_SIDEWAYS_SCROLL):
+        wide.append(("new event with errors", phone_page.evaluate("document.scrollingElement.scrollWidth")))
     assert wide == []
     assert not any(found.values()), _report(found)
     phone_page.goto(live_server.url + "/organisation/demandes")
