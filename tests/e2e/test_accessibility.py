@@ -88,7 +88,9 @@ def _organizer_pages(world) -> list[str]:
         "/organisation/intervenants", f"/organisation/intervenants/{world['role_model']}",
         "/organisation/intervenants/candidatures", f"/organisation/intervenants/{world['applicant']}",
         f"/organisation/intervenants/{world['applicant']}/refuser", "/organisation/courriels",
-        f"/organisation/courriels/{world['email']}", "/organisation/statistiques", "/organisation/statistiques/rapport",
+        f"/organisation/courriels/{world['email']}", "/organisation/courriels/reponses-agenda",
+        f"/organisation/evenements/{world['event']}/programme", "/organisation/statistiques",
+        "/organisation/statistiques/rapport",
         "/organisation/exports",
         "/organisation/api", "/organisation/agenda",
     ]
