@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
@@ -35,7 +34,7 @@ from sqlalchemy import and_, or_, select, update
 from app.extensions import db
 from app.models import EmailStatus, OutboxEmail
 from app.models.types import utcnow
-from app.services.common import text
+from app.services.common import server_urls, text
 
 log = logging.getLogger(__name__)
 
@@ -62,31 +61,14 @@ class SmtpSettings:
 
 def parse_smtp_url(url: str) -> SmtpSettings | None:
     """`smtp://user:pass@host:587?starttls=1`, `smtps://host` (TLS from the start); '' → None."""
-    if not url or not url.strip():
+    found = server_urls.read(url, name="SMTP_URL", schemes=("smtp", "smtps"),
+                             shape="smtp://user:pass@host:port or smtps://…", default_timeout=SMTP_TIMEOUT,
+                             error=SmtpUrlError)
+    if found is None:
         return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise SmtpUrlError(f"SMTP_URL must look like smtp://user:pass@host:port or smtps://…, not {parts.scheme}://…")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    try:
-        port = parts.port
-        timeout = float(query.get("timeout", SMTP_TIMEOUT))
-    except ValueError as exc:
-        raise SmtpUrlError(f"SMTP_URL: {exc}") from None
-    if parts.scheme == "smtps":
-        security = "ssl"
-    elif query.get("starttls", "").lower() in ("1", "true", "yes", "on"):
-        security = "starttls"
-    else:
-        security = "none"
-    return SmtpSettings(
-        host=parts.hostname,
-        port=port or (465 if security == "ssl" else 587 if security == "starttls" else 25),
-        username=unquote(parts.username) if parts.username else None,
-        password=unquote(parts.password) if parts.password else None,
-        security=security,
-        timeout=timeout,
-    )
+    default_port = {"ssl": 465, "starttls": 587}.get(found.security, 25)
+    return SmtpSettings(host=found.host, port=found.port or default_port, username=found.username,
+                        password=found.password or None, security=found.security, timeout=found.timeout)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -15,7 +15,6 @@ import logging
 import socket
 import ssl
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 from imapclient import IMAPClient
@@ -23,6 +22,7 @@ from imapclient.exceptions import IMAPClientError
 
 from app import transactions
 from app.extensions import db
+from app.services.common import server_urls
 from app.services.pairing import calendar_replies
 
 log = logging.getLogger(__name__)
@@ -49,30 +49,16 @@ class ImapSettings:
 
 def parse_imap_url(url: str) -> ImapSettings | None:
     """`imaps://user:pass@host:993/INBOX?processed=Traitees`, `imap://…?starttls=1`; '' → None."""
-    if not url or not url.strip():
+    found = server_urls.read(url, name="IMAP_URL", schemes=("imap", "imaps"), shape="imaps://user:pass@host:993/INBOX",
+                             default_timeout=IMAP_TIMEOUT, error=ImapUrlError)
+    if found is None:
         return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-        raise ImapUrlError(f"IMAP_URL must look like imaps://user:pass@host:993/INBOX, not {parts.scheme}://…")
-    if not parts.username or parts.password is None:
+    if not found.username or found.password is None:
         raise ImapUrlError("IMAP_URL needs a user name and a password")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    try:
-        port = parts.port
-        timeout = float(query.get("timeout", IMAP_TIMEOUT))
-    except ValueError as exc:
-        raise ImapUrlError(f"IMAP_URL: {exc}") from None
-    if parts.scheme == "imaps":
-        security = "ssl"
-    elif query.get("starttls", "").lower() in ("1", "true", "yes", "on"):
-        security = "starttls"
-    else:
-        security = "none"
     return ImapSettings(
-        host=parts.hostname, port=port or (993 if security == "ssl" else 143),
-        username=unquote(parts.username), password=unquote(parts.password),
-        folder=unquote(parts.path.lstrip("/")) or "INBOX", security=security,
-        processed_folder=query.get("processed") or None, timeout=timeout,
+        host=found.host, port=found.port or (993 if found.security == "ssl" else 143),
+        username=found.username, password=found.password, folder=found.path or "INBOX", security=found.security,
+        processed_folder=found.query.get("processed") or None, timeout=found.timeout,
     )
 
 

@@ -91,7 +91,7 @@ def test_application_errors_are_next_to_their_fields_and_everything_typed_is_kep
     # The summary at the top names every problem, each linking to its field.
     summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
     assert "Un point est à corriger" in summary and 'href="#consent"' in summary
-    assert "Votre accord : Votre accord est nécessaire" in summary  # a short name, not the whole label
+    assert "Votre accord\u00a0: Votre accord est nécessaire" in summary  # a short name, not the whole label
     data.update(first_name="", event_types=[], email="")
     body = text(client.post("/espace/devenir-marraine-parrain", data=data))
     summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
