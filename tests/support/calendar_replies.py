@@ -4,18 +4,33 @@ addressed to a real assignment, and a small Gmail-shaped builder for every other
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from app.models import Assignment
-from app.services.pairing import reply_addresses
+from app.extensions import db
+from app.models import Assignment, User, UserRole
+from app.services.pairing import assignments, reply_addresses
+from tests.support import factories
 
 GOLDEN = Path(__file__).resolve().parents[1] / "calendars" / "data" / "replies"
 GOLDEN_ADDRESS = re.compile(rb"reponses\+a7-abcdefghijklmnop@rencontres\.example", re.IGNORECASE)
 GOLDEN_UID = "event-42@rencontres.example"
 GOLDEN_ATTENDEE = "ines.diallo@example.org"
 CLIENTS = ("gmail_accepted", "outlook_declined", "apple_mail_tentative", "thunderbird_accepted")
+START = datetime(2027, 3, 16, 8, tzinfo=UTC)
+
+
+def invite_golden_attendee(organizer: User, **event) -> Assignment:
+    """The golden messages' attendee invited, by `organizer`, to the golden messages' event."""
+    event = factories.create_event(title="Les métiers de la maintenance", organizer=organizer, start_at=START,
+                                   end_at=START + timedelta(hours=4), uid=GOLDEN_UID, **event)
+    event.sequence = 1
+    user = factories.create_user(role=UserRole.ROLE_MODEL, email=GOLDEN_ATTENDEE, password=None)
+    assignment = factories.create_assignment(event=event, role_model=factories.create_role_model(user=user))
+    assignments.invite(organizer, assignment)
+    db.session.flush()
+    return assignment
 
 
 def golden(name: str, assignment: Assignment, *, address: str | None = None) -> bytes:

@@ -28,17 +28,8 @@ def organizer(create_user):
 
 
 @pytest.fixture
-def invited(db, organizer, create_event, create_assignment, create_role_model, create_user):
-    from app.models import UserRole
-
-    event = create_event(title="Les métiers de la maintenance", organizer=organizer, start_at=START,
-                         end_at=START + timedelta(hours=4), role_models_max=2, uid=messages.GOLDEN_UID)
-    event.sequence = 1
-    user = create_user(role=UserRole.ROLE_MODEL, email=messages.GOLDEN_ATTENDEE, password=None)
-    assignment = create_assignment(event=event, role_model=create_role_model(user=user))
-    assignments.invite(organizer, assignment)
-    db.session.flush()
-    return assignment
+def invited(db, organizer):
+    return messages.invite_golden_attendee(organizer, role_models_max=2)
 
 
 def emails(db, template_key: str = "") -> list[OutboxEmail]:

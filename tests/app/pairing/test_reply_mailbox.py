@@ -42,16 +42,9 @@ def dovecot(tmp_path):
 
 
 @pytest.fixture
-def invited(db, create_user, create_event, create_assignment, create_role_model):
+def invited(db, create_user):
     organizer = create_user(email="claire@example.org", full_name="Claire Organisatrice", academies=["paris"])
-    event = create_event(title="Les métiers de la maintenance", organizer=organizer, start_at=START,
-                         end_at=START + timedelta(hours=4), uid=messages.GOLDEN_UID)
-    event.sequence = 1
-    user = create_user(role=UserRole.ROLE_MODEL, email=messages.GOLDEN_ATTENDEE, password=None)
-    assignment = create_assignment(event=event, role_model=create_role_model(user=user))
-    assignments.invite(organizer, assignment)
-    db.session.flush()
-    return assignment
+    return messages.invite_golden_attendee(organizer)
 
 
 def kept(db) -> dict[str, str]:
