@@ -7,6 +7,10 @@ What goes: the request (and its windows), its audit trail, its school-feed link,
 (once no newer request of theirs is kept), and the emails sent to that contact before the
 cutoff. What stays: schools (no personal data) and events, which keep their headcounts for
 the statistics but lose their link to the request.
+
+Calendar answers mailed back (`InboundReply`: a sender's address, a subject) received before the
+cutoff go too: they matter while an invitation is open, and some come from strangers (forged or
+misdirected answers) whom no account deletion would ever reach.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, exists, func, select
 
 from app.extensions import db
-from app.models import AuditEntry, Event, FeedToken, OutboxEmail, SchoolContact, VisitRequest
+from app.models import AuditEntry, Event, FeedToken, InboundReply, OutboxEmail, SchoolContact, VisitRequest
 from app.models.types import utcnow
 
 _CHUNK = 500  # bounded IN lists (SQLite's parameter limit)
@@ -32,6 +36,7 @@ class PurgeReport:
     feed_tokens: int = 0
     audit_entries: int = 0
     emails: int = 0
+    calendar_answers: int = 0
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(self).items()}
@@ -89,6 +94,7 @@ def purge(*, years: int | None = None, now: datetime | None = None, dry_run: boo
         report.emails += _count_or_delete(
             OutboxEmail, and_(func.lower(OutboxEmail.to_address).in_(chunk), OutboxEmail.created_at < report.cutoff),
             dry_run)
+    report.calendar_answers = _count_or_delete(InboundReply, InboundReply.received_at < report.cutoff, dry_run)
     db.session.flush()
     return report
 

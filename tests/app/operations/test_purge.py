@@ -13,6 +13,7 @@ from app.models import (
     Event,
     FeedKind,
     FeedToken,
+    InboundReply,
     OutboxEmail,
     RequestWindow,
     School,
@@ -92,6 +93,22 @@ def test_purge_removes_what_is_past_retention_and_nothing_else(db, world):
     # Idempotent.
     again = retention.purge(now=NOW)
     assert (again.requests, again.contacts, again.feed_tokens, again.emails, again.audit_entries) == (0, 0, 0, 0, 0)
+
+
+def test_calendar_answers_past_retention_go_too(db, world):
+    # Answers keep a sender's address, sometimes a stranger's (forged, misdirected): they go
+    # with the rest once past retention, whatever became of them.
+    old = InboundReply(message_id="<old@x>", source="imap", sender="inconnu@example.org", outcome="unknown",
+                       received_at=OLD)
+    recent = InboundReply(message_id="<recent@x>", source="pipe", sender="ines@example.org", outcome="applied",
+                          received_at=RECENT)
+    db.session.add_all([old, recent])
+    db.session.commit()
+    assert retention.purge(now=NOW, dry_run=True).calendar_answers == 1
+    assert count(db, InboundReply) == 2
+    assert retention.purge(now=NOW).calendar_answers == 1
+    db.session.commit()
+    assert set(db.session.scalars(select(InboundReply.message_id))) == {"<recent@x>"}
 
 
 def test_the_retention_period_is_a_setting(db, world):
