@@ -62,6 +62,15 @@ def message_key(read: InboundMessage, raw: bytes) -> str:
     return read.message_id or f"sha256:{hashlib.sha256(raw).hexdigest()}"
 
 
+def _kept(read: InboundMessage, key: str, source: str, outcome: str, detail: str = "") -> InboundReply:
+    """The row that keeps one message, added and flushed (its id names the emails it causes)."""
+    row = InboundReply(message_id=key, source=source, sender=read.sender[:limits.EMAIL_MAX],
+                       subject=read.subject[:300], outcome=outcome, detail=detail, received_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
 def receive(raw: bytes, *, source: str) -> Received:
     """Read one RFC 5322 message and apply the calendar answer it carries, if it may be."""
     read = read_message(raw)
@@ -69,15 +78,11 @@ def receive(raw: bytes, *, source: str) -> Received:
     existing = db.session.scalar(select(InboundReply).where(InboundReply.message_id == key))
     if existing is not None:
         return Received("duplicate", "message already received", existing)
-    row = InboundReply(message_id=key, source=source, sender=read.sender[:limits.EMAIL_MAX],
-                       subject=read.subject[:300], received_at=utcnow())
+    row = _kept(read, key, source, "unreadable")  # until decided below
     answer = read.reply
     if answer is not None:
         row.method, row.partstat, row.sequence, row.stamp = (answer.method, answer.partstat[:16],
                                                              answer.sequence, answer.stamp)
-    row.outcome = "unreadable"  # until decided below; the id names this message's emails
-    db.session.add(row)
-    db.session.flush()
     outcome, detail = _apply(row, read)
     with force_locale("fr"):  # kept as the organizers read it
         row.outcome, row.detail = outcome, str(detail)
@@ -93,11 +98,7 @@ def record_failure(raw: bytes, *, source: str, error: str) -> InboundReply | Non
     key = message_key(read, raw)
     if db.session.scalar(select(InboundReply.id).where(InboundReply.message_id == key)) is not None:
         return None
-    row = InboundReply(message_id=key, source=source, sender=read.sender[:limits.EMAIL_MAX],
-                       subject=read.subject[:300], outcome="failed", detail=error[:2000], received_at=utcnow())
-    db.session.add(row)
-    db.session.flush()
-    return row
+    return _kept(read, key, source, "failed", error[:2000])
 
 
 def _apply(row: InboundReply, read: InboundMessage) -> tuple[str, object]:

@@ -33,6 +33,7 @@ from app.models import (
 from app.services.common import access, audit, text
 from app.services.common.errors import Conflict, FieldKey, Invalid
 from app.services.programmes import notices
+from app.services.programmes.timetables import rotation_block
 
 
 @dataclass
@@ -66,8 +67,8 @@ class PartData:
     groups: list[GroupData] = field(default_factory=list)
 
 
-def rotation_block(event: Event) -> ProgrammePart | None:
-    return next((p for p in event.programme_parts if p.kind == PartKind.ROTATION), None)
+def no_rotation_block() -> Conflict:
+    return Conflict(_l("Le programme n'a pas de bloc de rotations."), code="no_rotation_block")
 
 
 def engaged_assignments(event: Event) -> list[Assignment]:
@@ -291,9 +292,7 @@ def make_groups(actor: User, event: Event, group_size: int) -> Event:
     """Replace the rotation block's groups by groups made from the registered classes."""
     access.require_event_organizer(actor, event)
     parts = programme_data(event)
-    block = next((p for p in parts if p.kind == PartKind.ROTATION), None)
-    if block is None:
-        raise Conflict(_l("Le programme n'a pas de bloc de rotations."), code="no_rotation_block")
+    block = _block_data(parts)
     if not 1 <= group_size <= limits.HEADCOUNT_MAX:
         raise Invalid(_l("Une taille de groupe positive."), fields={"group_size": _l("Une taille de groupe positive.")})
     if not event.schools:
@@ -325,7 +324,7 @@ def remove_part(actor: User, event: Event, index: int) -> Event:
 def _block_data(parts: list[PartData]) -> PartData:
     block = next((p for p in parts if p.kind == PartKind.ROTATION), None)
     if block is None:
-        raise Conflict(_l("Le programme n'a pas de bloc de rotations."), code="no_rotation_block")
+        raise no_rotation_block()
     return block
 
 

@@ -21,7 +21,7 @@ from app.services.programmes import editing, notices, planning
 def require_block(event: Event) -> ProgrammePart:
     part = editing.rotation_block(event)
     if part is None:
-        raise Conflict(_l("Le programme n'a pas de bloc de rotations."), code="no_rotation_block")
+        raise editing.no_rotation_block()
     return part
 
 

@@ -45,7 +45,8 @@ def load_options() -> list:
     ]
 
 
-def block(event: Event) -> ProgrammePart | None:
+def rotation_block(event: Event) -> ProgrammePart | None:
+    """The event's rotation block (a programme has at most one), or None."""
     return next((p for p in event.programme_parts if p.kind == PartKind.ROTATION), None)
 
 
@@ -88,7 +89,7 @@ def feed_lines(event: Event, audience: str, assignment: Assignment | None = None
     "organizer"; the public sees no timetable). Empty while the grid was never planned."""
     if audience == "public":
         return []
-    part = block(event)
+    part = rotation_block(event)
     if part is None:
         return []
     lines = [_("Programme :")]

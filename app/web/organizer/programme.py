@@ -205,7 +205,8 @@ def programme_plan(event_id: int):
     event = desk.get_event(current_user, event_id)
     if not ActionForm().validate_on_submit():
         return _back(event_id)
-    replan = bool(editing.rotation_block(event) and editing.rotation_block(event).cells)
+    block = editing.rotation_block(event)
+    replan = bool(block and block.cells)
     _result, error = units.attempt(grid.plan, current_user, event)
     message = _("Grille replanifiée : voyez ce qui a bougé.") if replan else _("Grille planifiée.")
     return _done(event_id, error, message, "#grille")
