@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app import local_time
 from app.extensions import db
 from app.feeds import tokens
 from app.models import (
@@ -175,7 +176,7 @@ def submit(data: RequestData, *, idempotency_key: str, today: date | None = None
     existing = _by_idempotency_key(key)
     if existing is not None:
         return _replayed(existing, fingerprint)
-    checked = validate(data, today=today or date.today())
+    checked = validate(data, today=today or local_time.today())
     school, _created = schools.find_or_create(data.uai, data.school)
     # Two sends of the same request with different keys, at the same instant, wait for each
     # other here; the second then finds the first below (SQLite's writes are serialized anyway).
@@ -378,7 +379,7 @@ def check_correction(request: VisitRequest, data: Correction, *, today: date | N
         remarks=data.remarks, address=data.address,
     )
     try:
-        validate(checked, today=today or date.today())
+        validate(checked, today=today or local_time.today())
     except Invalid as exc:
         # Periods left as they were are not judged again (one may have started since it was sent).
         fields = {k: v for k, v in exc.fields.items()

@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app import local_time
 from app.extensions import limiter
 from app.links import webcal_url
 from app.models import ContactRole, Delivery, EducationPriority, EventType, SchoolKind, TimeOfDay
@@ -79,7 +80,7 @@ def request_form():
         elif not form.validate():
             # Also run the domain's checks, so every error shows at once, not one round at a time.
             try:
-                visit_requests.validate(_request_data(form), today=date.today())
+                visit_requests.validate(_request_data(form), today=local_time.today())
             except Invalid as exc:
                 field_errors.show(form, exc)
         else:
@@ -106,14 +107,14 @@ def request_form():
                     "warnings": {str(k): [str(m) for m in v] for k, v in submission.warnings.items()},
                 }
                 return redirect(url_for("public.request_sent"))
-    checked = visit_requests.check_windows(form.uai.data or "", _windows(form), today=date.today()) \
+    checked = visit_requests.check_windows(form.uai.data or "", _windows(form), today=local_time.today()) \
         if request.method == "POST" else None
     placement = _placement(form.uai.data)
     status = 422 if refused or error_summary(form) else 200
     return render_template(
         "public/request_form.html", form=form, errors=error_summary(form), results=results, checked=checked,
         placement=placement, known_school=schools.find_by_uai(form.uai.data or "") if placement else None,
-        today=date.today().isoformat(), uai_example=example_uai("0691234"),
+        today=local_time.today().isoformat(), uai_example=example_uai("0691234"),
     ), status
 
 
@@ -147,7 +148,7 @@ def request_check():
     for i in range(MAX_WINDOWS):
         start, end = _iso(request.args.get(f"windows-{i}-start_date")), _iso(request.args.get(f"windows-{i}-end_date"))
         windows.append(Window(start, end) if start and end else Window(None, None))
-    checked = visit_requests.check_windows(uai, windows, today=date.today())
+    checked = visit_requests.check_windows(uai, windows, today=local_time.today())
     placement = _placement(uai)
     school = schools.find_by_uai(uai) if placement else None
     body = checked.as_json()
@@ -179,7 +180,7 @@ def request_correct(token: str):
         if request.form.get("action") == "check":
             pass  # re-render with the dates' warnings below
         elif form.validate():
-            changed, error = units.attempt(visit_requests.correct, visit, _correction(form), today=date.today())
+            changed, error = units.attempt(visit_requests.correct, visit, _correction(form), today=local_time.today())
             if error is None:
                 flash(_("Votre demande est corrigée ; l'équipe de votre académie voit vos changements.") if changed
                       else _("Rien n'a changé dans votre demande."), "success")
@@ -191,15 +192,15 @@ def request_correct(token: str):
             field_errors.show(form, error)
         else:
             try:  # the domain's checks too, so every message shows at once
-                visit_requests.check_correction(visit, _correction(form), today=date.today())
+                visit_requests.check_correction(visit, _correction(form), today=local_time.today())
             except Invalid as exc:
                 field_errors.show(form, exc)
     errors = error_summary(form)
-    checked = visit_requests.check_windows(visit.school.uai, _windows(form), today=date.today()) \
+    checked = visit_requests.check_windows(visit.school.uai, _windows(form), today=local_time.today()) \
         if request.method == "POST" else None
     response = current_app.make_response((render_template(
         "public/request_correct.html", visit=visit, token=token, form=form, errors=errors, checked=checked,
-        today=date.today().isoformat(),
+        today=local_time.today().isoformat(),
     ), 422 if errors else 200))
     return _no_referrer(response)
 
