@@ -112,7 +112,8 @@ def invitation_ics(event: Event, method: str, recipient: Recipient) -> bytes | N
         return None
 
 
-def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Recipient]:
+def recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Recipient]:
+    """The school contacts, the role models of `assignments` and the organizer, each once."""
     seen: set[str] = set()
     candidates = [
         *(contact_recipient(c) for c in school_contacts(event)),
@@ -125,15 +126,19 @@ def _recipients(event: Event, assignments: Iterable[Assignment]) -> Iterator[Rec
             yield recipient
 
 
-def _send(event: Event, recipients: Iterable[Recipient], *, template: str, method: str, why: str, **context) -> None:
+def send(event: Event, recipients: Iterable[Recipient], *, template: str, method: str, why: str,
+         context_for: Callable[[Recipient], dict] | None = None, **context) -> None:
+    """One email per recipient, each with its own iTIP attachment; `context_for(recipient)` adds
+    what differs per person (computed in their locale)."""
     for recipient in recipients:
         with force_locale(recipient.locale):
             ics = invitation_ics(event, method, recipient)
+            own = context_for(recipient) if context_for is not None else {}
             outbox.queue_email(
                 to=recipient.email,
                 to_name=recipient.name,
                 template=template,
-                context={"event": event, "audience": recipient.audience.value, **context},
+                context={"event": event, "audience": recipient.audience.value, **context, **own},
                 locale=recipient.locale,
                 ics=ics,
                 ics_method=method if ics else None,
@@ -146,7 +151,7 @@ def event_scheduled(event: Event, actor: User | None) -> None:
     """A slot was confirmed for a school's request: REQUEST to the school contact(s), the
     organizer, and any role model already engaged."""
     engaged = [a for a in event.assignments if a.status in ENGAGED]
-    _send(event, _recipients(event, engaged), template="event_scheduled", method="REQUEST", why="scheduled")
+    send(event, recipients(event, engaged), template="event_scheduled", method="REQUEST", why="scheduled")
 
 
 def event_rescheduled(event: Event, actor: User | None, *, old_start: datetime, old_end: datetime,
@@ -155,7 +160,7 @@ def event_rescheduled(event: Event, actor: User | None, *, old_start: datetime, 
     concerned. After a new time, role models are asked again by their own invitation
     (app/services/pairing/invitations.py `invitation_renewed`), not by this email."""
     engaged = [] if retimed else [a for a in event.assignments if a.status in ENGAGED]
-    _send(event, _recipients(event, engaged), template="event_rescheduled", method="REQUEST", why="rescheduled",
+    send(event, recipients(event, engaged), template="event_rescheduled", method="REQUEST", why="rescheduled",
           old_start=old_start, old_end=old_end)
 
 
@@ -166,7 +171,7 @@ def event_confirmed(event: Event, actor: User | str | None) -> None:
               if a.status == AssignmentStatus.CONFIRMED and a.role_model.anonymised_at is None]
     # The follow-up link cannot be written again: only a hash of its secret is stored
     # (app/services/requests/visit_requests.py). The email points to the one the school was sent.
-    _send(event, (contact_recipient(c) for c in school_contacts(event)), template="event_confirmed",
+    send(event, (contact_recipient(c) for c in school_contacts(event)), template="event_confirmed",
           method="REQUEST", why="confirmed", coming=coming, has_followup=event.visit_request is not None)
 
 
@@ -180,5 +185,5 @@ def event_cancelled(event: Event, actor: User | str | None, *, reason: str) -> N
         a for a in event.assignments
         if a.status == AssignmentStatus.CANCELLED and a.reason == "event_cancelled" and a.invited_at is not None
     ]
-    _send(event, _recipients(event, released), template="event_cancelled", method="CANCEL", why="cancelled",
+    send(event, recipients(event, released), template="event_cancelled", method="CANCEL", why="cancelled",
           reason=reason)
