@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -82,8 +83,10 @@ def _count(statuses) -> object:
 
 
 def needs_attention(user: User, *, now: datetime | None = None, stale_after_days: int = 3, limit: int = 10,
-                    horizon_days: int = 60, expire_after_days: int = 7) -> Dashboard:
+                    horizon_days: int = 60, expire_after_days: int | None = None) -> Dashboard:
     now = now or utcnow()
+    if expire_after_days is None:  # the expiry job's own setting (app/jobs.py)
+        expire_after_days = current_app.config["INVITATION_EXPIRY_DAYS"]
 
     # Accepted and waiting for the organizer's word: the first thing to do.
     accepted = (

@@ -153,7 +153,7 @@ def test_a_roundtable_needs_three_free_role_models(db, create_request, create_ro
 # --- dashboard ---------------------------------------------------------------------------------
 
 def test_dashboard_lists_what_needs_attention_in_scope(
-    db, organizer, create_request, create_event, create_assignment, create_school
+    app, db, organizer, create_request, create_event, create_assignment, create_school
 ):
     new, _ = create_request(submitted_at=NOW - timedelta(days=1))
     create_request(school=create_school(departement="69"))
@@ -175,6 +175,11 @@ def test_dashboard_lists_what_needs_attention_in_scope(
     assert board.stale_invitations == [stale]
     assert [a for a, _ in board.conflicts] == [clashing]
     assert board.this_week == [short] and lyon not in board.this_week
+    # Its expiry is the expiry job's: INVITATION_EXPIRY_DAYS after the invitation.
+    assert board.expires_at(stale) == stale.invited_at + timedelta(days=app.config["INVITATION_EXPIRY_DAYS"])
+    app.config["INVITATION_EXPIRY_DAYS"] = 12
+    later = dashboard.needs_attention(organizer, now=NOW, stale_after_days=3)
+    assert later.expires_at(stale) == stale.invited_at + timedelta(days=12)
 
 
 # --- pairing -----------------------------------------------------------------------------------
